@@ -1,0 +1,59 @@
+"""Configuration: one dataclass, filled from defaults, environment variables and command-line options."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from .namespaces import BASE_IRI
+
+ENV_PREFIX = "CAREKG_"
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    data: tuple[Path, ...] = ()  # empty: the built-in graph
+    timeout: float = 30.0  # seconds a query may run
+    workers: int = 2
+    base_iri: str = BASE_IRI
+    service_allowlist: tuple[str, ...] = ()
+    max_rows: int = 10000
+    max_request_bytes: int = 1_000_000
+    ui_assets: Path | None = None  # folder holding YASGUI's files; None: carekg/static/yasgui
+    extra: Mapping[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Config":
+        """Defaults, then CAREKG_* environment variables, then explicit overrides (None is ignored)."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            raw = environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _convert(f.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def _convert(name: str, raw: str) -> object:
+    if name in ("port", "workers", "max_rows", "max_request_bytes"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r}: expected a whole number") from None
+    if name == "timeout":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r}: expected seconds") from None
+    if name == "data":
+        return tuple(Path(p) for p in raw.split(os.pathsep) if p)
+    if name == "service_allowlist":
+        return tuple(s for s in raw.split() if s)
+    if name == "ui_assets":
+        return Path(raw)
+    return raw
