@@ -3,10 +3,10 @@
 from flask import Flask
 
 from .config import Config
+from .loading import read_data_files
+from .sources import bundled_data_files
 from .state import DatasetState
 from .store import Store, build_embedded_store
-from .sources import bundled_data_files
-from .loading import read_data_files
 
 
 def create_app(config: Config | None = None, store: Store | None = None) -> Flask:

@@ -44,7 +44,9 @@ def _convert(name: str, raw: str) -> object:
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r}: expected a whole number") from None
+            raise ValueError(
+                f"{ENV_PREFIX}{name.upper()}={raw!r}: expected a whole number"
+            ) from None
     if name == "timeout":
         try:
             return float(raw)

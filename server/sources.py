@@ -18,7 +18,9 @@ class DataFile:
 
     name: str
     data: bytes
-    graph_iri: str | None  # None: triples go to the default graph (quad formats keep their own graphs)
+    graph_iri: (
+        str | None
+    )  # None: triples go to the default graph (quad formats keep their own graphs)
     base_iri: str | None = None  # for relative IRIs; carekg's own files have none
 
 

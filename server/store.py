@@ -49,7 +49,9 @@ class EmbeddedStore:
         return self.dataset
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self.pyoxigraph().named_graphs() if isinstance(g, ox.NamedNode))
+        return sorted(
+            g.value for g in self.pyoxigraph().named_graphs() if isinstance(g, ox.NamedNode)
+        )
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         graph_name = ox.NamedNode(graph) if graph else None

@@ -1,0 +1,51 @@
+# carekg: the two set-up commands are `make serve` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: serve test install install-dev ui-assets browser check lint typecheck pytest validate wheel-smoke clean
+
+serve: install ui-assets
+	$(BIN)/carekg validate
+	$(BIN)/carekg serve --host $(HOST) --port $(PORT)
+
+test: install-dev ui-assets browser check
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+ui-assets:
+	bash scripts/install_ui_assets.sh
+
+browser:
+	bash scripts/install_browser.sh
+
+check: lint typecheck pytest validate wheel-smoke
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest -q
+
+validate:
+	$(BIN)/carekg validate
+
+wheel-smoke:
+	bash scripts/wheel_smoke_test.sh $(BIN)/python
+
+clean:
+	rm -rf $(VENV) build dist node_modules server/static/yasgui test-artifacts
