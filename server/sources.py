@@ -14,14 +14,16 @@ DATA_PACKAGES = ("carekg.ontology", "carekg.graph")
 
 @dataclass(frozen=True)
 class DataFile:
-    """One RDF document to load: a name for messages, its bytes, and the graph its triples go to."""
+    """One RDF document to load: a name for messages, its bytes, and the graph its triples go to.
+
+    ``graph_iri`` None sends triples to the default graph (quad formats keep their own graphs);
+    ``base_iri`` resolves relative IRIs (carekg's own files have none).
+    """
 
     name: str
     data: bytes
-    graph_iri: (
-        str | None
-    )  # None: triples go to the default graph (quad formats keep their own graphs)
-    base_iri: str | None = None  # for relative IRIs; carekg's own files have none
+    graph_iri: str | None
+    base_iri: str | None = None
 
 
 def graph_iri_for(stem: str) -> str:
@@ -43,14 +45,10 @@ def bundled_turtle() -> list[Traversable]:
 def bundled_data_files() -> list[DataFile]:
     """The built-in dataset: every bundled Turtle file, each in the named graph of its stem."""
     return [
-        DataFile(name=f"{package_path(f)}", data=f.read_bytes(), graph_iri=graph_iri_for(stem(f)))
+        DataFile(name=str(f), data=f.read_bytes(), graph_iri=graph_iri_for(stem(f)))
         for f in bundled_turtle()
     ]
 
 
 def stem(f: Traversable) -> str:
     return f.name.rsplit(".", 1)[0]
-
-
-def package_path(f: Traversable) -> str:
-    return str(f)
