@@ -3,6 +3,7 @@
 from flask import Flask
 
 from .config import Config
+from .http_errors import register_error_handlers
 from .loading import read_data_files
 from .sources import bundled_data_files
 from .state import DatasetState
@@ -24,6 +25,7 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
     from .linked_data import blueprint as linked_data_blueprint
     from .ui import blueprint as ui_blueprint
 
+    register_error_handlers(app)
     app.register_blueprint(endpoint_blueprint)
     app.register_blueprint(ui_blueprint)
     app.register_blueprint(linked_data_blueprint)

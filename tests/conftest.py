@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from carekg_process import RunningServer
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -37,3 +38,46 @@ def app(config: Config, builtin_store: EmbeddedStore) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+# ---- W3C SPARQL 1.1 Protocol and Service Description cases (tests/w3c/): one server for both modules
+
+
+@pytest.fixture(scope="session")
+def w3c_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The protocol cases' data as N-Quads, each file in the named graph the manifest labels it with."""
+    from w3c_manifest import write_protocol_dataset
+
+    target = tmp_path_factory.mktemp("w3c") / "protocol-dataset.nq"
+    write_protocol_dataset(target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def w3c_graphs() -> dict[str, str]:
+    """Data file name -> graph IRI for the W3C protocol data."""
+    from w3c_manifest import graph_data_of, read_protocol_cases
+
+    return graph_data_of(read_protocol_cases())
+
+
+@pytest.fixture(scope="session")
+def w3c_server(w3c_dataset: Path) -> Iterator[RunningServer]:
+    """A real `carekg serve --data <W3C dataset>` on a free loopback port, for the whole run."""
+    from carekg_process import carekg_serve
+
+    with carekg_serve(["--data", str(w3c_dataset)], w3c_dataset.with_suffix(".log")) as server:
+        yield server
+
+
+# ---- A real `carekg serve` of the built-in graph, shared by the endpoint, UI and client tests
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL (``http://127.0.0.1:<port>``) of `carekg serve` on the built-in graph."""
+    from carekg_process import carekg_serve
+
+    log = tmp_path_factory.mktemp("live-server") / "serve.log"
+    with carekg_serve(["--workers", "2", "--timeout", "20"], log) as server:
+        yield server.base_url

@@ -1,9 +1,176 @@
-"""`carekg serve` (placeholder until its issue lands)."""
+"""`carekg serve`: the SPARQL endpoint and linked-data pages on gunicorn.
+
+The dataset is loaded in the master process before any worker is forked, so a bad data file stops the
+command at once (file:line:column, exit status 2) and every worker shares the store copy-on-write.
+"""
+
+from pathlib import Path
+from typing import Any
 
 import click
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+
+from ..app import create_app
+from ..config import Config
+from ..errors import CarekgError
+from ..loading import read_data_files
+from ..sources import bundled_data_files
+from ..store import EmbeddedStore, build_embedded_store
+
+THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so threads are cheap
+# gunicorn clamps limit_request_line values of 8190 and above to 8190 bytes, too short for an
+# 8 KB query once URL-encoded; 0 lifts gunicorn's limit and the app enforces max_request_bytes.
+UNLIMITED_REQUEST_LINE = 0
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn run from Python with an app that is already built."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]):
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def gunicorn_options(config: Config) -> dict[str, Any]:
+    return {
+        "bind": f"{config.host}:{config.port}",
+        "workers": config.workers,
+        "worker_class": "gthread",
+        "threads": THREADS_PER_WORKER,
+        "preload_app": True,
+        "limit_request_line": UNLIMITED_REQUEST_LINE,
+        # gthread workers keep beating while a request waits; this only catches a stuck worker.
+        "timeout": int(config.timeout) + 30,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        "errorlog": "-",
+        "proc_name": "carekg",
+        # gunicorn's control socket has one default path per user: two servers would collide.
+        "control_socket_disable": True,
+    }
 
 
 @click.command("serve")
-def serve_command() -> None:
-    """Not built yet."""
-    raise click.ClickException("carekg serve is not built yet")
+@click.option("--host", help="Interface to listen on. [env CAREKG_HOST; default 127.0.0.1]")
+@click.option("--port", type=int, help="TCP port. [env CAREKG_PORT; default 5000]")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Serve exactly these RDF files instead of the built-in graph (Turtle, N-Triples, N-Quads, "
+    "TriG, JSON-LD, RDF/XML; triples go to the default graph, quads keep their graphs). Repeat "
+    "for several files. [env CAREKG_DATA, paths separated by ':']",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    help="Seconds a query may run before it is stopped and answered 503. "
+    "[env CAREKG_TIMEOUT; default 30]",
+)
+@click.option(
+    "--workers", type=int, help="gunicorn worker processes. [env CAREKG_WORKERS; default 2]"
+)
+@click.option(
+    "--service-allow",
+    "service_allowlist",
+    multiple=True,
+    metavar="IRI",
+    help="A SERVICE endpoint IRI federated queries may call (repeatable; none by default, so "
+    "SERVICE is refused). [env CAREKG_SERVICE_ALLOWLIST, IRIs separated by spaces]",
+)
+@click.option(
+    "--max-rows",
+    type=int,
+    help="Row cap: results longer than this are truncated, announced by the X-Carekg-Row-Cap and "
+    "X-Carekg-Truncated headers and a comment where the format has one. "
+    "[env CAREKG_MAX_ROWS; default 10000]",
+)
+@click.option(
+    "--max-request-bytes",
+    type=int,
+    help="Largest request body or query accepted; larger ones get 413. "
+    "[env CAREKG_MAX_REQUEST_BYTES; default 1000000]",
+)
+@click.option(
+    "--proxy-hops",
+    type=int,
+    help="Reverse proxies in front whose X-Forwarded-* headers are trusted (0: ignore them). "
+    "[env CAREKG_PROXY_HOPS; default 1]",
+)
+@click.option(
+    "--ui-assets",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder holding the query UI's YASGUI files. [env CAREKG_UI_ASSETS; default: the "
+    "files installed by scripts/install_ui_assets.sh]",
+)
+def serve_command(
+    host: str | None,
+    port: int | None,
+    data: tuple[Path, ...],
+    timeout: float | None,
+    workers: int | None,
+    service_allowlist: tuple[str, ...],
+    max_rows: int | None,
+    max_request_bytes: int | None,
+    proxy_hops: int | None,
+    ui_assets: Path | None,
+) -> None:
+    """Serve the SPARQL 1.1 endpoint (/sparql) and the linked-data pages with gunicorn.
+
+    Every option can also be set by the CAREKG_* environment variable named in its help; an option
+    given on the command line wins.
+    """
+    config = config_from_options(
+        host=host,
+        port=port,
+        data=data or None,
+        timeout=timeout,
+        workers=workers,
+        service_allowlist=service_allowlist or None,
+        max_rows=max_rows,
+        max_request_bytes=max_request_bytes,
+        proxy_hops=proxy_hops,
+        ui_assets=ui_assets,
+    )
+    app = build_app(config)
+    click.echo(f"carekg: serving http://{config.host}:{config.port}/sparql", err=True)
+    GunicornServer(app, gunicorn_options(config)).run()
+
+
+def config_from_options(**overrides: object) -> Config:
+    """Defaults, then CAREKG_* variables, then the options; a bad value is a usage error."""
+    try:
+        config = Config.from_env(None, **overrides)
+    except (ValueError, TypeError) as exc:
+        raise click.UsageError(str(exc)) from None
+    if config.timeout <= 0:
+        raise click.UsageError(f"the timeout must be positive; got {config.timeout:g}")
+    if config.max_rows < 1:
+        raise click.UsageError(f"the row cap must be at least 1; got {config.max_rows}")
+    if config.workers < 1:
+        raise click.UsageError(f"at least one worker is needed; got {config.workers}")
+    return config
+
+
+def load_store(config: Config, command: str = "serve") -> EmbeddedStore:
+    """The built-in graph or ``config.data``; a bad file exits with file:line:column and status 2."""
+    try:
+        files = read_data_files(config.data) if config.data else bundled_data_files()
+        return build_embedded_store(files)
+    except CarekgError as exc:
+        click.echo(f"carekg {command}: {exc}", err=True)
+        raise SystemExit(2) from None
+
+
+def build_app(config: Config) -> Flask:
+    return create_app(config, store=load_store(config))

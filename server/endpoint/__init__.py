@@ -1,5 +1,5 @@
-"""Placeholder blueprint until its issue lands."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql (read-only, with timeouts, a row cap and CORS)."""
 
-from flask import Blueprint
+from .views import blueprint
 
-blueprint = Blueprint("endpoint", __name__)
+__all__ = ["blueprint"]

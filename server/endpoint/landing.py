@@ -1,0 +1,53 @@
+"""A GET on /sparql with no query: the service description (RDF), or the query UI for a browser."""
+
+import pyoxigraph as ox
+from flask import Response, current_app, request
+
+from ..config import Config
+from ..negotiation import HTML, RDF_GRAPH_FORMATS, choose
+from ..state import current_store
+from .protocol import ProtocolRequest
+from .service_description import service_description
+
+RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+DESCRIPTION_PREFIXES = {
+    "sd": "http://www.w3.org/ns/sparql-service-description#",
+    "void": "http://rdfs.org/ns/void#",
+}
+
+
+def describe_or_show_ui(protocol: ProtocolRequest) -> Response:
+    """The SPARQL Service Description in the RDF format asked for, or the query UI for HTML."""
+    media_type = choose(request.headers.get("Accept"), protocol.formats, (*RDF_GRAPH_FORMATS, HTML))
+    if media_type is HTML:
+        return _query_ui()
+    config: Config = current_app.config["CAREKG"]
+    quads = service_description(
+        request.base_url,
+        current_store(),
+        federation=bool(config.service_allowlist),
+        sizes_cache=current_app.extensions.setdefault("carekg.graph_sizes", {}),
+    )
+    # The dataset description (VoID and DCAT, served by carekg.linked_data) is linked from here.
+    void_url = request.host_url.rstrip("/") + request.script_root + "/.well-known/void"
+    quads.append(ox.Quad(ox.NamedNode(request.base_url), RDFS_SEE_ALSO, ox.NamedNode(void_url)))
+    rdf_format = media_type.rdf_format
+    assert rdf_format is not None
+    statements: list[ox.Quad] | list[ox.Triple] = quads
+    if not rdf_format.supports_datasets:
+        statements = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    body = ox.serialize(
+        statements,
+        format=rdf_format,
+        prefixes=DESCRIPTION_PREFIXES
+        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
+        else None,
+    )
+    return Response(body, content_type=media_type.content_type)
+
+
+def _query_ui() -> Response:
+    from ..ui import query_ui_response  # late: the UI's views import this package
+
+    response: Response = query_ui_response()
+    return response

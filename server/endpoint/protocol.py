@@ -1,0 +1,96 @@
+"""Read a SPARQL 1.1 Protocol query request (GET, POST form, POST application/sparql-query) or refuse it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from flask import Request
+
+from ..http_errors import BadRequest, Forbidden, PayloadTooLarge, UnsupportedMediaType
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+ParamGetter = Callable[[str], list[str]]  # a parameter name -> all its values
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """A query operation; ``query`` is None for a GET with no query (the service description)."""
+
+    query: str | None
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()  # `format` parameter values, tried in order
+
+
+def read_protocol_request(request: Request, max_query_bytes: int) -> ProtocolRequest:
+    if request.method == "GET":
+        return _from_params(request.args.getlist, None, max_query_bytes, allow_no_query=True)
+    mimetype = request.mimetype
+    if mimetype == FORM:
+        form = request.form
+
+        def params(name: str) -> list[str]:
+            return request.args.getlist(name) + form.getlist(name)
+
+        return _from_params(params, None, max_query_bytes, allow_no_query=False)
+    if mimetype == SPARQL_QUERY:
+        return _from_params(request.args.getlist, _body_text(request), max_query_bytes, False)
+    if mimetype == SPARQL_UPDATE:
+        raise Forbidden(READ_ONLY)
+    got = f"Content-Type {request.content_type!r}" if request.content_type else "no Content-Type"
+    raise UnsupportedMediaType(
+        f"a POST query needs Content-Type {FORM} or {SPARQL_QUERY} (UTF-8); got {got}"
+    )
+
+
+def _from_params(
+    params: ParamGetter, body: str | None, max_query_bytes: int, allow_no_query: bool
+) -> ProtocolRequest:
+    queries = params("query")
+    updates = params("update")
+    if body is not None:
+        if queries:
+            raise BadRequest("a query was sent both as the request body and as a 'query' parameter")
+        queries = [body]
+    if queries and updates:
+        raise BadRequest("a request may hold a query or an update, not both")
+    if updates:
+        raise Forbidden(READ_ONLY)
+    if len(queries) > 1:
+        raise BadRequest(f"exactly one 'query' parameter is allowed; got {len(queries)}")
+    formats = tuple(params("format"))
+    default_graphs = tuple(_checked_iris(params("default-graph-uri"), "default-graph-uri"))
+    named_graphs = tuple(_checked_iris(params("named-graph-uri"), "named-graph-uri"))
+    if not queries:
+        if allow_no_query:
+            return ProtocolRequest(None, default_graphs, named_graphs, formats)
+        raise BadRequest("the request holds no 'query' parameter")
+    query = queries[0]
+    if not query.strip():
+        raise BadRequest("the query is empty")
+    if len(query.encode("utf-8")) > max_query_bytes:
+        raise PayloadTooLarge(f"the query is longer than the limit of {max_query_bytes} bytes")
+    return ProtocolRequest(query, default_graphs, named_graphs, formats)
+
+
+def _checked_iris(values: list[str], parameter: str) -> list[str]:
+    for value in values:
+        try:
+            ox.NamedNode(value)
+        except ValueError as exc:
+            raise BadRequest(f"{parameter}={value!r} is not an absolute IRI: {exc}") from None
+    return values
+
+
+def _body_text(request: Request) -> str:
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"{SPARQL_QUERY} bodies must be UTF-8; got charset={charset}")
+    data = request.get_data(cache=True)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"the query body is not valid UTF-8 (byte {exc.start})") from None

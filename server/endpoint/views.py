@@ -1,0 +1,153 @@
+"""The /sparql route: queries by the SPARQL 1.1 Protocol, the service description, the query UI."""
+
+from flask import Blueprint, Flask, Response, current_app, request
+
+from ..config import Config
+from ..http_errors import BadRequest, Forbidden, NotAcceptable
+from ..namespaces import PREFIXES
+from ..negotiation import RDF_GRAPH_FORMATS, RESULT_FORMATS, MediaType, choose
+from ..query_exec import QueryJob, run_query_with_timeout
+from ..query_scan import QueryScan, scan_query
+from ..result_writer import Serialized
+from ..state import current_store
+from .cache import CacheKey, ResultCache
+from .landing import describe_or_show_ui
+from .protocol import READ_ONLY, ProtocolRequest, read_protocol_request
+
+blueprint = Blueprint("endpoint", __name__)
+
+ROW_CAP_HEADER = "X-Carekg-Row-Cap"
+TRUNCATED_HEADER = "X-Carekg-Truncated"
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": f"{ROW_CAP_HEADER}, {TRUNCATED_HEADER}, Content-Type, Vary",
+}
+
+
+@blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@blueprint.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
+def sparql() -> Response:
+    if request.method == "OPTIONS":
+        return _preflight()
+    config = _config()
+    protocol = read_protocol_request(request, config.max_request_bytes)
+    if protocol.query is None:
+        return describe_or_show_ui(protocol)
+    return answer_query(protocol)
+
+
+@blueprint.after_request
+def add_cors_and_vary(response: Response) -> Response:
+    """Queries may come from any origin (the data is public and the endpoint read-only)."""
+    for name, value in CORS_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.vary.add("Accept")
+    return response
+
+
+def _preflight() -> Response:
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    requested = request.headers.get("Access-Control-Request-Headers")
+    response.headers["Access-Control-Allow-Headers"] = requested or "Accept, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Allow"] = "GET, POST, OPTIONS"
+    return response
+
+
+def _config() -> Config:
+    config: Config = current_app.config["CAREKG"]
+    return config
+
+
+def answer_query(protocol: ProtocolRequest) -> Response:
+    """Answer a query operation: checks, negotiation, cache, timed evaluation, row cap headers.
+
+    The endpoint's whole query path; other views (the example queries) answer through it too."""
+    if protocol.query is None:
+        raise BadRequest("the request holds no 'query' parameter")
+    config = _config()
+    endpoint_iri = request.base_url
+    scan = scan_query(protocol.query, endpoint_iri)
+    if scan.is_update:
+        raise Forbidden(READ_ONLY)
+    _refuse_unlisted_services(scan, config)
+    results_type, graph_type = _acceptable_types(scan, protocol.formats)
+    job = QueryJob(
+        query=protocol.query,
+        results_type=results_type,
+        graph_type=graph_type,
+        default_graphs=protocol.default_graphs,
+        named_graphs=protocol.named_graphs,
+        base_iri=endpoint_iri,
+        max_rows=config.max_rows,
+        prefixes=tuple(PREFIXES.items()),
+    )
+    store = current_store()
+    key = CacheKey(
+        store_version=store.version,
+        query=job.query,
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
+        results_type=results_type.name if results_type else None,
+        graph_type=graph_type.name if graph_type else None,
+        max_rows=job.max_rows,
+        base_iri=endpoint_iri,
+    )
+    cache = result_cache(current_app)
+    outcome = cache.get(key)
+    if outcome is None:
+        outcome = run_query_with_timeout(store.pyoxigraph(), job, config.timeout)
+        cache.put(key, outcome)
+    return _result_response(outcome, config)
+
+
+def _refuse_unlisted_services(scan: QueryScan, config: Config) -> None:
+    allowed = set(config.service_allowlist)
+    listed = ", ".join(f"<{iri}>" for iri in config.service_allowlist) or "none"
+    for call in scan.services:
+        if call.endpoint is None:
+            raise BadRequest(
+                f"SERVICE {call.text} is refused: a SERVICE endpoint must be an IRI on the "
+                f"server's allow-list (allowed: {listed})"
+            )
+        if call.endpoint not in allowed:
+            raise BadRequest(
+                f"SERVICE <{call.endpoint}> is refused: federated queries may only call endpoints "
+                f"on the server's allow-list, CAREKG_SERVICE_ALLOWLIST (allowed: {listed})"
+            )
+
+
+def _acceptable_types(
+    scan: QueryScan, format_param: tuple[str, ...]
+) -> tuple[MediaType | None, MediaType | None]:
+    """The format for each result kind; 406 at once if the query's own kind has none."""
+    accept = request.headers.get("Accept")
+    chosen: list[MediaType | None] = []
+    refusals: list[NotAcceptable] = []
+    for offered in (RESULT_FORMATS, RDF_GRAPH_FORMATS):
+        try:
+            chosen.append(choose(accept, format_param, offered))
+        except NotAcceptable as refusal:
+            chosen.append(None)
+            refusals.append(refusal)
+    results_type, graph_type = chosen
+    if scan.form in ("SELECT", "ASK") and results_type is None:
+        raise refusals[0]
+    if scan.form in ("CONSTRUCT", "DESCRIBE") and graph_type is None:
+        raise refusals[-1]
+    if results_type is None and graph_type is None:
+        raise refusals[0]
+    return results_type, graph_type
+
+
+def _result_response(outcome: Serialized, config: Config) -> Response:
+    response = Response(outcome.body, status=200, content_type=outcome.media_type.content_type)
+    response.headers[ROW_CAP_HEADER] = str(config.max_rows)
+    response.headers[TRUNCATED_HEADER] = "true" if outcome.truncated else "false"
+    return response
+
+
+def result_cache(app: Flask) -> ResultCache:
+    cache: ResultCache = app.extensions.setdefault("carekg.result_cache", ResultCache())
+    return cache

@@ -1,0 +1,250 @@
+"""Run a SPARQL query and serialize its result, in-process or in a child process with a real timeout.
+
+pyoxigraph cannot cancel a query (evaluation happens inside iteration and one aggregate may compute for
+hours before its first row), so ``run_query_with_timeout`` forks: the child inherits the in-memory store
+copy-on-write, evaluates and serializes, and writes a one-line JSON header plus the body to a pipe. The
+parent reads the whole answer before it responds, so that the deadline can still become a 503 and
+the answer can be cached (the row cap bounds its size); at the deadline it kills the child. The child
+also arms its own alarm, so it dies even if its parent does.
+"""
+
+import contextlib
+import json
+import os
+import re
+import select
+import signal
+import time
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .errors import CarekgError
+from .negotiation import MediaType, by_name
+from .query_scan import scan_query
+from .result_writer import Serialized, UnproducibleFormat, write_result
+
+_POSITION = re.compile(r"^error at (\d+):(\d+): ")
+_MAX_MESSAGE = 600
+_CHILD_GRACE_SECONDS = 2.0  # the child's own alarm fires this long after the parent's deadline
+
+
+class QuerySyntaxError(CarekgError):
+    """A query the parser rejects, with the line and column of the error where known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        self.message = message
+        self.line = line
+        self.column = column
+        where = f"line {line}, column {column}: " if line is not None else ""
+        super().__init__(
+            f"malformed query at {where}{message}" if where else f"malformed query: {message}"
+        )
+
+
+class QueryTimeout(CarekgError):
+    """The query did not finish within the time allowed; its evaluation was stopped."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        super().__init__(
+            f"the query did not finish within {seconds:g} s and was stopped; "
+            "narrow it (fewer patterns, a LIMIT, more specific terms) and try again"
+        )
+
+
+class QueryFailed(CarekgError):
+    """The query parsed but its evaluation failed on I/O (e.g. a SERVICE that could not be reached)."""
+
+
+class QueryCrashed(CarekgError):
+    """The query process failed in a way that is no fault of the query (a bug, memory exhausted)."""
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to run: its text, the protocol dataset, and the formats wanted for each result kind."""
+
+    query: str
+    results_type: MediaType | None  # for SELECT and ASK; None: nothing acceptable
+    graph_type: MediaType | None  # for CONSTRUCT and DESCRIBE; None: nothing acceptable
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
+    max_rows: int = 10000
+    prefixes: tuple[tuple[str, str], ...] = ()  # for Turtle/TriG output only, never for parsing
+
+
+def dataset_options(job: QueryJob) -> dict[str, object]:
+    """The pyoxigraph dataset arguments: the protocol's graphs win, then the query's FROM clauses,
+    else the default graph is the union of all graphs."""
+    if job.default_graphs or job.named_graphs:
+        return {
+            "default_graph": [ox.NamedNode(g) for g in job.default_graphs],
+            "named_graphs": [ox.NamedNode(g) for g in job.named_graphs],
+        }
+    if scan_query(job.query, job.base_iri).names_dataset:
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def run_query(store: ox.Store, job: QueryJob) -> Serialized:
+    """Evaluate and serialize in this process, with no time limit (the CLI; the child process)."""
+    try:
+        result = store.query(job.query, base_iri=job.base_iri, **dataset_options(job))  # type: ignore[arg-type]
+    except SyntaxError as exc:
+        raise _syntax_error(exc) from None
+    except ValueError as exc:  # e.g. an invalid IRI given as a protocol graph
+        raise QuerySyntaxError(str(exc)) from None
+    try:  # evaluation is lazy: it happens while the result is written
+        return write_result(
+            result, job.results_type, job.graph_type, job.max_rows, dict(job.prefixes)
+        )
+    except OSError as exc:
+        raise QueryFailed(f"the query failed: {exc}") from None
+
+
+def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
+    message = str(exc.msg)
+    match = _POSITION.match(message)
+    line = column = None
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        message = message[match.end() :]
+    elif exc.lineno is not None:
+        line, column = exc.lineno, exc.offset
+    if len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE] + "…"
+    return QuerySyntaxError(message, line, column)
+
+
+def run_query_with_timeout(store: ox.Store, job: QueryJob, timeout: float) -> Serialized:
+    """Evaluate and serialize in a forked child; kill it and raise QueryTimeout at the deadline."""
+    if not hasattr(os, "fork"):  # pragma: no cover - carekg serves from Linux
+        return run_query(store, job)
+    read_fd, write_fd = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError as exc:  # out of processes or memory: the server's trouble, not the query's
+        os.close(read_fd)
+        os.close(write_fd)
+        raise QueryCrashed(f"could not start a process for the query: {exc}") from None
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        _child(store, job, timeout, read_fd, write_fd)
+    os.close(write_fd)
+    finished = False
+    try:
+        payload = _read_until(read_fd, time.monotonic() + timeout)
+        finished = payload is not None
+    finally:
+        os.close(read_fd)
+        if not finished:
+            _kill(pid)
+        _reap(pid)
+    if payload is None:
+        raise QueryTimeout(timeout)
+    return _decode(payload)
+
+
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """Everything written to ``fd`` until end of file, or None if the deadline passes first."""
+    chunks: list[bytes] = []
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        if not poller.poll(remaining * 1000):  # poll, not select: descriptors may pass 1023
+            return None
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+def _child(
+    store: ox.Store, job: QueryJob, timeout: float, read_fd: int, write_fd: int
+) -> None:  # pragma: no cover
+    """Run in the forked child: answer through ``write_fd`` and exit without running any cleanup
+    inherited from the parent (server hooks, atexit handlers, pytest)."""
+    try:
+        os.close(read_fd)
+        # Drop every inherited descriptor (other requests' sockets, the listening socket) so that
+        # a connection the parent closes is not held open by this child.
+        os.closerange(3, write_fd)
+        os.closerange(write_fd + 1, _max_fd())
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGPIPE):
+            signal.signal(signum, signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_REAL, timeout + _CHILD_GRACE_SECONDS)
+        body = b""
+        try:
+            outcome = run_query(store, job)
+            header: dict[str, object] = {
+                "status": "ok",
+                "kind": outcome.kind,
+                "media_type": outcome.media_type.name,
+                "rows": outcome.rows,
+                "truncated": outcome.truncated,
+            }
+            body = outcome.body
+        except QuerySyntaxError as exc:
+            header = {
+                "status": "syntax",
+                "message": exc.message,
+                "line": exc.line,
+                "column": exc.column,
+            }
+        except UnproducibleFormat as exc:
+            header = {"status": "unproducible", "kind": exc.kind}
+        except Exception as exc:  # anything else still reaches the parent as a message
+            header = {"status": "failed", "message": str(exc) or type(exc).__name__}
+            if isinstance(exc, QueryFailed):
+                header["status"] = "io"
+        with os.fdopen(write_fd, "wb") as out:
+            out.write(json.dumps(header).encode("utf-8") + b"\n")
+            out.write(body)
+    finally:
+        os._exit(0)
+
+
+def _max_fd() -> int:
+    try:
+        return int(os.sysconf("SC_OPEN_MAX"))
+    except (ValueError, OSError):  # pragma: no cover
+        return 65536
+
+
+def _decode(payload: bytes) -> Serialized:
+    line, newline, body = payload.partition(b"\n")
+    if not newline:
+        raise QueryFailed(
+            "the query process ended without an answer (it may have run out of memory)"
+        )
+    header = json.loads(line)
+    status = header["status"]
+    if status == "syntax":
+        raise QuerySyntaxError(header["message"], header["line"], header["column"])
+    if status == "unproducible":
+        raise UnproducibleFormat(header["kind"])
+    if status == "io":
+        raise QueryFailed(header["message"])
+    if status != "ok":
+        raise QueryCrashed(f"the query process failed: {header['message']}")
+    return Serialized(
+        body=body,
+        media_type=by_name(header["media_type"]),
+        kind=header["kind"],
+        rows=header["rows"],
+        truncated=header["truncated"],
+    )

@@ -1,0 +1,167 @@
+"""A query past its deadline is really stopped (its process killed) and answered 503, while other
+queries keep being answered. Bounds are generous: these check behaviour, not speed."""
+
+import http.client
+import os
+import select
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from carekg_process import RunningServer, carekg_serve
+from endpoint_data import small_store
+
+from carekg.app import create_app
+from carekg.config import Config
+from carekg.negotiation import SPARQL_JSON
+from carekg.query_exec import QueryJob, QueryTimeout, run_query_with_timeout
+from carekg.store import EmbeddedStore
+
+# Four unrelated triple patterns over the union graph: about 10^12 rows for the built-in graph,
+# 10^6+ for any data; COUNT(*) must see them all before it yields its one row.
+CROSS_JOIN = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+)
+TIMEOUT_SECONDS = 1.0
+
+
+def process_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, command line) for every process visible in /proc."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # ended while we looked
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        table[int(entry.name)] = (parent, cmdline)
+    return table
+
+
+def children_of(pid: int) -> set[int]:
+    return {child for child, (parent, _) in process_table().items() if parent == pid}
+
+
+def server_query_processes(port: int) -> tuple[set[int], set[int]]:
+    """The gunicorn workers of the server on ``port`` and the query processes forked from them."""
+    table = process_table()
+    marker = f"--port {port} "
+    server = {pid for pid, (_, cmdline) in table.items() if marker in cmdline + " "}
+    master = {pid for pid in server if table[pid][0] not in server}
+    workers = {pid for pid in server if table[pid][0] in master}
+    queries = {pid for pid in server if table[pid][0] in workers}
+    return workers, queries
+
+
+def get(server: RunningServer, query: str, timeout: float = 30) -> tuple[int, bytes, float]:
+    started = time.monotonic()
+    connection = http.client.HTTPConnection(server.host, server.port, timeout=timeout)
+    try:
+        connection.request("GET", "/sparql?" + urlencode({"query": query}))
+        response = connection.getresponse()
+        return response.status, response.read(), time.monotonic() - started
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def timed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """One worker only, so the concurrent query is served by another thread of the same process."""
+    log = tmp_path_factory.mktemp("timeout") / "serve.log"
+    with carekg_serve(["--timeout", str(TIMEOUT_SECONDS), "--workers", "1"], log) as server:
+        yield server
+
+
+@pytest.mark.slow
+def test_cross_join_is_answered_503_within_timeout_plus_one_second(
+    timed_server: RunningServer,
+) -> None:
+    status, body, elapsed = get(timed_server, CROSS_JOIN)
+    assert status == 503, body
+    assert b"did not finish within 1 s" in body
+    assert elapsed < TIMEOUT_SECONDS + 1.0
+
+
+@pytest.mark.slow
+def test_nothing_is_left_computing_after_the_timeout(timed_server: RunningServer) -> None:
+    workers, _ = server_query_processes(timed_server.port)
+    assert workers, "the server's worker processes were found"
+    status, _, _ = get(timed_server, CROSS_JOIN + " # leftover check")
+    assert status == 503
+    _, queries = server_query_processes(timed_server.port)
+    assert queries == set()
+
+
+@pytest.mark.slow
+def test_other_queries_are_answered_while_a_heavy_one_runs(timed_server: RunningServer) -> None:
+    heavy: dict[str, tuple[int, bytes, float]] = {}
+    thread = threading.Thread(target=lambda: heavy.update(result=get(timed_server, CROSS_JOIN)))
+    thread.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not server_query_processes(timed_server.port)[1] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server_query_processes(timed_server.port)[1], "the heavy query is running"
+        status, body, elapsed = get(timed_server, "ASK { ?s ?p ?o } # concurrent")
+        assert status == 200 and b"true" in body
+        assert elapsed < 1.0
+    finally:
+        thread.join()
+    assert heavy["result"][0] == 503
+
+
+def test_timeout_in_process_kills_the_query_process_it_started(
+    builtin_store: EmbeddedStore,
+) -> None:
+    before = children_of(os.getpid())
+    job = QueryJob(CROSS_JOIN, SPARQL_JSON, None)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"did not finish within 0\.5 s"):
+        run_query_with_timeout(builtin_store.pyoxigraph(), job, 0.5)
+    assert time.monotonic() - started < 1.5
+    assert children_of(os.getpid()) - before == set()
+
+
+def test_flask_app_answers_503_and_says_why() -> None:
+    app = create_app(Config(timeout=0.5), store=small_store())
+    patterns = " . ".join(f"?s{i} ?p{i} ?o{i}" for i in range(16))  # 6^16 rows
+    heavy = f"SELECT (COUNT(*) AS ?n) WHERE {{ {patterns} }}"
+    response = app.test_client().get("/sparql", query_string={"query": heavy})
+    assert response.status_code == 503
+    assert "did not finish within 0.5 s" in response.get_data(as_text=True)
+
+
+def test_query_process_holds_none_of_the_parents_descriptors(builtin_store: EmbeddedStore) -> None:
+    """A connection another request closes must close now, not when a running query ends."""
+    before = children_of(os.getpid())
+    read_end, write_end = os.pipe()  # stands for another request's socket
+    job = QueryJob(CROSS_JOIN + " # descriptors", SPARQL_JSON, None)
+    outcome: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            run_query_with_timeout(builtin_store.pyoxigraph(), job, 2.0)
+        except QueryTimeout as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 2
+        while not children_of(os.getpid()) - before and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert children_of(os.getpid()) - before, "the query process is running"
+        os.close(write_end)
+        ready, _, _ = select.select([read_end], [], [], 1.0)
+        assert ready and os.read(read_end, 1) == b"", "end of file while the query still runs"
+        assert thread.is_alive()
+    finally:
+        thread.join()
+        os.close(read_end)
+    assert len(outcome) == 1
