@@ -1,5 +1,6 @@
-"""Placeholder blueprint until its issue lands."""
+"""The query UI: YASGUI served offline at /sparql for browsers, and the example queries at /queries."""
 
-from flask import Blueprint
+from .page import query_ui_response
+from .views import blueprint
 
-blueprint = Blueprint("ui", __name__)
+__all__ = ["blueprint", "query_ui_response"]

@@ -1,0 +1,108 @@
+"""Routes of the query UI: the YASGUI page, its files, and the example queries by name."""
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+
+from ..config import Config
+from ..endpoint.protocol import ProtocolRequest
+from ..endpoint.views import CORS_HEADERS, answer_query
+from ..http_errors import NotFound
+from ..negotiation import ALL_FORMATS, HTML, MediaType, choose
+from .assets import assets_dir, assets_present
+from .examples import ExampleQuery, example_queries, example_query
+from .page import FORM_RESULT_FORMATS, query_ui_response, ui_assets_installed
+
+blueprint = Blueprint("ui", __name__)
+
+JSON_LIST = MediaType(
+    "json", "application/json", "page", "JSON", format_names=("json",), extension="json"
+)
+ASSET_MAX_AGE_SECONDS = 3600
+
+
+@blueprint.get("/sparql/ui")
+def query_ui() -> Response:
+    return query_ui_response()
+
+
+@blueprint.get("/yasgui/<path:filename>")
+def asset(filename: str) -> Response:
+    """YASGUI's files, from the folder the set-up script filled (or ``CAREKG_UI_ASSETS``)."""
+    config: Config = current_app.config["CAREKG"]
+    folder = assets_dir(config)
+    if not assets_present(folder):
+        raise NotFound(f"the query UI's files are not installed on this server ({filename})")
+    return send_from_directory(folder, filename, max_age=ASSET_MAX_AGE_SECONDS)
+
+
+@blueprint.get("/queries")
+def list_queries() -> Response:
+    """The example queries: an HTML page, or JSON (``Accept`` or ``?format=json|html``)."""
+    chosen = choose(
+        request.headers.get("Accept"), request.args.getlist("format"), (HTML, JSON_LIST)
+    )
+    examples = example_queries()
+    if chosen is JSON_LIST:
+        response = jsonify({"queries": [_describe(q) for q in examples]})
+    else:
+        response = Response(
+            render_template("ui_queries.html", examples=examples, assets=ui_assets_installed()),
+            mimetype="text/html",
+        )
+    response.vary.add("Accept")
+    return response
+
+
+def _describe(example: ExampleQuery) -> dict[str, str]:
+    return {
+        "name": example.name,
+        "title": example.title,
+        "description": example.description,
+        "query": example.text,
+        "url": url_for("ui.show_query", name=example.name, _external=True),
+    }
+
+
+@blueprint.get("/queries/<name>")
+def show_query(name: str) -> Response:
+    """One example query: its text as HTML for a browser, else its results in the format asked for."""
+    example = example_query(name)
+    if example is None:
+        raise NotFound(f"there is no example query called {name!r}; the list is at /queries")
+    chosen = choose(request.headers.get("Accept"), request.args.getlist("format"), ALL_FORMATS)
+    if chosen is HTML:
+        response = Response(
+            render_template(
+                "ui_query.html",
+                example=example,
+                formats=FORM_RESULT_FORMATS,
+                assets=ui_assets_installed(),
+            ),
+            mimetype="text/html",
+        )
+        response.vary.add("Accept")
+        return response
+    return run_example(example)
+
+
+def run_example(example: ExampleQuery) -> Response:
+    """The query's results through /sparql's own path: negotiation, checks, timeout and row cap."""
+    protocol = ProtocolRequest(
+        query=example.text,
+        default_graphs=tuple(request.args.getlist("default-graph-uri")),
+        named_graphs=tuple(request.args.getlist("named-graph-uri")),
+        formats=tuple(request.args.getlist("format")),
+    )
+    response = answer_query(protocol)
+    for name, value in CORS_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.vary.add("Accept")
+    return response
