@@ -22,6 +22,7 @@ class Config:
     max_rows: int = 10000
     max_request_bytes: int = 1_000_000
     ui_assets: Path | None = None  # folder holding YASGUI's files; None: carekg/static/yasgui
+    proxy_hops: int = 1  # reverse proxies whose X-Forwarded-* headers are trusted; 0: ignore them
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -40,7 +41,7 @@ class Config:
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in ("port", "workers", "max_rows", "max_request_bytes"):
+    if name in ("port", "workers", "max_rows", "max_request_bytes", "proxy_hops"):
         try:
             return int(raw)
         except ValueError:

@@ -1,5 +1,76 @@
-"""Placeholder blueprint until its issue lands."""
+"""Linked-data publishing: dereferenceable IRIs, HTML pages, dumps, dataset descriptions, HTTP caching.
 
-from flask import Blueprint
+Routes (the IRI ``{base}{path}`` is served at ``/{path}``):
+  /                              home page
+  /inspections, /resources       lists of inspections and of every resource by class
+  /id/..., /def, /def/..., /graph/...   303 See Other to /doc/...
+  /doc/{path}[.{ext}]            a thing's description (negotiated; or one format by extension)
+  /download/carekg.{ext}[.gz], /download/graph/{slug}.{ext}[.gz], /downloads   dumps
+  /rdf-graph-store?default | ?graph=IRI    Graph Store Protocol, read side
+  /context.jsonld                carekg's JSON-LD context
+  /.well-known/void[.{ext}]      VoID and DCAT
+  /validation[.{ext}]            the SHACL validation report of the served data
+"""
+
+from typing import Any
+
+from flask import Blueprint, Flask
+from flask.blueprints import BlueprintSetupState
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ..config import Config
+from ..state import current_store
+from . import dataset, describe, downloads, home, iris, resources
+from .caching import add_validators
 
 blueprint = Blueprint("linked_data", __name__)
+
+blueprint.add_url_rule("/", "home", home.home)
+blueprint.add_url_rule("/inspections", "inspections", home.inspections)
+blueprint.add_url_rule("/resources", "resources", resources.browse)
+blueprint.add_url_rule("/id/<path:rest>", "id", lambda rest: resources.dereference("id/" + rest))
+blueprint.add_url_rule("/def", "ontology", lambda: resources.dereference("def"))
+# The namespace IRI of carekg's terms (void:vocabulary) stands for the ontology too.
+blueprint.add_url_rule("/def/", "namespace", lambda: resources.dereference("def"))
+blueprint.add_url_rule(
+    "/def/<path:rest>", "term", lambda rest: resources.dereference("def/" + rest)
+)
+blueprint.add_url_rule(
+    "/graph/<path:rest>", "graph", lambda rest: resources.dereference("graph/" + rest)
+)
+blueprint.add_url_rule("/doc/<path:path>", "document", resources.document)
+blueprint.add_url_rule("/downloads", "downloads", downloads.downloads_page)
+blueprint.add_url_rule("/download/graph/<filename>", "graph_dump", downloads.graph_dump)
+blueprint.add_url_rule("/download/<filename>", "dataset_dump", downloads.dataset_dump)
+blueprint.add_url_rule("/rdf-graph-store", "graph_store", downloads.graph_store)
+blueprint.add_url_rule("/context.jsonld", "context", downloads.context_document)
+blueprint.add_url_rule("/.well-known/void", "void", dataset.dataset_description)
+blueprint.add_url_rule("/.well-known/void.<extension>", "void_as", dataset.dataset_description)
+blueprint.add_url_rule("/validation", "validation", dataset.validation_report)
+blueprint.add_url_rule("/validation.<extension>", "validation_as", dataset.validation_report)
+
+blueprint.after_app_request(add_validators)
+
+
+@blueprint.app_context_processor
+def dataset_facts() -> dict[str, Any]:
+    """What every page's layout needs: the dataset version, and whether it holds the ontology."""
+    store = current_store()
+    ontology = iris.iri_for_path("def")
+    return {
+        "dataset_version": store.version,
+        "ontology_served": describe.is_known(store.pyoxigraph(), ontology),
+    }
+
+
+@blueprint.record_once
+def trust_forwarded_headers(state: BlueprintSetupState) -> None:
+    """Honour X-Forwarded-For/Proto/Host/Port/Prefix from ``proxy_hops`` reverse proxies."""
+    app = state.app
+    assert isinstance(app, Flask)
+    config: Config = app.config["CAREKG"]
+    hops = config.proxy_hops
+    if hops > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )

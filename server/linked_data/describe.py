@@ -1,0 +1,91 @@
+"""The concise bounded description of a resource: what its document at /doc/... holds.
+
+Rule for what a resource owns (documented in the README):
+  1. its own statements (it is the subject), in every named graph;
+  2. the statements of every node it owns, recursively: a node is owned when it is the object of
+     carekg:evidence, oa:hasSelector, prov:qualifiedAssociation or carekg:gradeCounts from the resource or
+     an owned node, or when its IRI extends the resource's IRI with ``/`` or ``#`` (list cells, parts);
+  3. the rdfs:label and skos:prefLabel of every other IRI the statements above link to.
+An ontology (an owl:Ontology) is described by the whole named graph that declares it.
+Statements keep their graph, so TriG and N-Quads say where each came from.
+"""
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from ..namespaces import CAREKG, OA
+
+# Any RDF term that can be an object (pyoxigraph has no common base class).
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+OWL_ONTOLOGY = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS_PREF_LABEL = ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+LABEL_PREDICATES = (RDFS_LABEL, SKOS_PREF_LABEL)
+OWNING_PREDICATES = frozenset(
+    {
+        ox.NamedNode(str(CAREKG.evidence)),
+        ox.NamedNode(str(OA.hasSelector)),
+        ox.NamedNode("http://www.w3.org/ns/prov#qualifiedAssociation"),
+        ox.NamedNode(str(CAREKG.gradeCounts)),
+    }
+)
+
+
+def statements_about(store: ox.Store, node: ox.NamedNode) -> list[ox.Quad]:
+    return list(store.quads_for_pattern(node, None, None, None))
+
+
+def is_known(store: ox.Store, iri: str) -> bool:
+    """True when the IRI occurs in the data as a subject or an object."""
+    node = ox.NamedNode(iri)
+    return _any(store.quads_for_pattern(node, None, None, None)) or _any(
+        store.quads_for_pattern(None, None, node, None)
+    )
+
+
+def describe(store: ox.Store, iri: str) -> list[ox.Quad]:
+    """The resource's concise bounded description, as quads (empty when the data never mentions it)."""
+    root = ox.NamedNode(iri)
+    if _any(store.quads_for_pattern(root, RDF_TYPE, OWL_ONTOLOGY, None)):
+        return _declaring_graphs(store, root)
+    described: set[ox.NamedNode] = set()
+    pending = [root]
+    quads: list[ox.Quad] = []
+    while pending:
+        node = pending.pop()
+        if node in described:
+            continue
+        described.add(node)
+        for quad in statements_about(store, node):
+            quads.append(quad)
+            target = quad.object
+            if isinstance(target, ox.NamedNode) and _owned(root, quad.predicate, target):
+                pending.append(target)
+    linked = {
+        q.object for q in quads if isinstance(q.object, ox.NamedNode) and q.object not in described
+    }
+    for node in sorted(linked, key=str):
+        for predicate in LABEL_PREDICATES:
+            quads.extend(store.quads_for_pattern(node, predicate, None, None))
+    return quads
+
+
+def _owned(root: ox.NamedNode, predicate: ox.NamedNode, target: ox.NamedNode) -> bool:
+    if predicate in OWNING_PREDICATES:
+        return True
+    return target.value.startswith((root.value + "/", root.value + "#"))
+
+
+def _declaring_graphs(store: ox.Store, ontology: ox.NamedNode) -> list[ox.Quad]:
+    graphs = {q.graph_name for q in store.quads_for_pattern(ontology, RDF_TYPE, OWL_ONTOLOGY, None)}
+    quads: list[ox.Quad] = []
+    for graph in sorted(graphs, key=str):
+        quads.extend(store.quads_for_pattern(None, None, None, graph))
+    return quads
+
+
+def _any(quads: Iterator[ox.Quad]) -> bool:
+    return next(quads, None) is not None

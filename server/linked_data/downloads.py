@@ -1,0 +1,148 @@
+"""Dumps of the whole dataset and of each named graph, the JSON-LD context, and the read side of the
+SPARQL 1.1 Graph Store HTTP Protocol.
+
+``/download/carekg.{ext}`` is the whole dataset, ``/download/graph/{slug}.{ext}`` one named graph; add
+``.gz`` for a gzip file. Uncompressed dumps are gzip-encoded for clients that accept it. The bytes are
+those of ``carekg export`` (both call carekg.dumps).
+
+Graph Store Protocol: ``/rdf-graph-store?default`` is the default graph, which carekg defines as the
+union of all its named graphs (the same default graph the query endpoint answers from: the bundled files
+are all named graphs, so the store's own default graph is empty); ``?graph=IRI`` is one named graph.
+"""
+
+from dataclasses import dataclass
+
+from flask import Response, render_template, request
+
+from ..dumps import (
+    FORMATS,
+    FORMATS_BY_EXTENSION,
+    DumpFormat,
+    UnknownGraphError,
+    context_bytes,
+    dump,
+    gzipped,
+    serialize,
+)
+from ..http_errors import BadRequest, NotFound
+from ..negotiation import JSON_LD, N_QUADS, N_TRIPLES, RDF_XML, TRIG, TURTLE, MediaType, choose
+from ..state import current_store
+from ..store import Store
+from .memo import memoized
+from .void import dump_path, graph_slug
+
+GRAPH_STORE_FORMATS: tuple[MediaType, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, TRIG, N_QUADS)
+
+
+@dataclass(frozen=True)
+class DumpLink:
+    name: str
+    href: str
+
+
+@dataclass(frozen=True)
+class DumpRow:
+    title: str
+    links: list[DumpLink]
+
+
+def dump_bytes(store: Store, rdf_format: DumpFormat, graph: str | None, gz: bool = False) -> bytes:
+    """A dump, serialized (and gzipped) once per dataset version."""
+    data = memoized(store, ("dump", rdf_format.name, graph), lambda: dump(store, rdf_format, graph))
+    if not gz:
+        return data
+    return memoized(store, ("dump.gz", rdf_format.name, graph), lambda: gzipped(data))
+
+
+def dataset_dump(filename: str) -> Response:
+    return _dump_response(filename, graph=None)
+
+
+def graph_dump(filename: str) -> Response:
+    store = current_store()
+    stem = _split(filename)[0]
+    graphs = {graph_slug(g): g for g in store.named_graphs()}
+    if stem not in graphs:
+        raise NotFound(
+            f"no named graph is dumped as {filename!r}; the graphs are listed at /downloads"
+        )
+    return _dump_response(filename, graph=graphs[stem])
+
+
+def _split(filename: str) -> tuple[str, DumpFormat | None, bool]:
+    gz = filename.endswith(".gz")
+    name = filename.removesuffix(".gz")
+    stem, _, extension = name.rpartition(".")
+    return stem, FORMATS_BY_EXTENSION.get(extension), gz
+
+
+def _dump_response(filename: str, graph: str | None) -> Response:
+    _, rdf_format, gz = _split(filename)
+    if rdf_format is None:
+        known = ", ".join(f".{f.extension}" for f in FORMATS)
+        raise NotFound(f"no dump called {filename!r}: the endings are {known}, each also with .gz")
+    store = current_store()
+    if gz:
+        response = Response(
+            dump_bytes(store, rdf_format, graph, gz=True), mimetype="application/gzip"
+        )
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    return _encoded(dump_bytes(store, rdf_format, graph), rdf_format.media_type)
+
+
+def _encoded(data: bytes, media_type: str) -> Response:
+    """``data`` gzip-encoded when the client accepts gzip, else as it is."""
+    content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
+    if request.accept_encodings.quality("gzip") > 0:
+        response = Response(gzipped(data), content_type=content_type)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(data, content_type=content_type)
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def downloads_page() -> Response:
+    store = current_store()
+    root = request.script_root
+    rows = [DumpRow("The whole dataset", _links(root, None))]
+    for graph in store.named_graphs():
+        rows.append(DumpRow(f"Named graph {graph}", _links(root, graph_slug(graph))))
+    body = render_template("downloads.html", rows=rows, formats=FORMATS, alternates=[])
+    return Response(body, content_type="text/html; charset=utf-8")
+
+
+def _links(root: str, slug: str | None) -> list[DumpLink]:
+    return [DumpLink(f.extension, root + dump_path(f, slug)) for f in FORMATS]
+
+
+def context_document() -> Response:
+    return Response(context_bytes(), mimetype="application/ld+json")
+
+
+def graph_store() -> Response:
+    """GET/HEAD of the Graph Store Protocol: ``?default`` (the union) or ``?graph=IRI``."""
+    store = current_store()
+    has_default = "default" in request.args
+    graph = request.args.get("graph")
+    if has_default == (graph is not None):
+        raise BadRequest("give exactly one of ?default (the union of all graphs) or ?graph=IRI")
+    media_type = choose(
+        request.headers.get("Accept"), request.args.get("format"), GRAPH_STORE_FORMATS
+    )
+    rdf_format = FORMATS_BY_EXTENSION[media_type.extension]
+    key = ("graph-store", rdf_format.name, graph)
+    try:
+        data = memoized(store, key, lambda: _graph_triples(store, rdf_format, graph))
+    except UnknownGraphError as error:
+        raise NotFound(str(error)) from None
+    response = _encoded(data, media_type.mime)
+    response.vary.add("Accept")
+    return response
+
+
+def _graph_triples(store: Store, rdf_format: DumpFormat, graph: str | None) -> bytes:
+    if graph is not None and graph not in store.named_graphs():
+        raise UnknownGraphError(graph)
+    return serialize((q.triple for q in store.quads(graph)), rdf_format)

@@ -1,0 +1,100 @@
+"""Crawl the whole site from the home page: no broken links, and every /id/ IRI of the data reached."""
+
+from collections.abc import Iterator
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from flask import Flask
+from site_crawler import CrawlResult, crawl
+
+from carekg.app import create_app
+from carekg.config import Config
+from carekg.namespaces import BASE_IRI
+from carekg.store import EmbeddedStore
+
+
+@pytest.fixture(scope="module")
+def site(builtin_store: EmbeddedStore) -> Iterator[Flask]:
+    application = create_app(Config(), store=builtin_store)
+    application.config["TESTING"] = True
+    yield application
+
+
+@pytest.fixture(scope="module")
+def crawled(site: Flask) -> CrawlResult:
+    return crawl(site.test_client())
+
+
+def data_iris_under(store: EmbeddedStore, root: str) -> set[str]:
+    iris = set()
+    for quad in store.quads():
+        for term in (quad.subject, quad.object):
+            value = getattr(term, "value", "")
+            if type(term).__name__ == "NamedNode" and value.startswith(root):
+                iris.add(value.split("#", 1)[0])
+    return iris
+
+
+def test_crawl_from_the_home_page_finds_no_broken_link(crawled: CrawlResult) -> None:
+    assert crawled.broken == []
+    assert len(crawled.pages) > 100  # the crawl really went through the site
+
+
+def test_crawl_reaches_every_id_iri_of_the_data(
+    crawled: CrawlResult, builtin_store: EmbeddedStore
+) -> None:
+    wanted = data_iris_under(builtin_store, BASE_IRI + "id/")
+    reached = {
+        BASE_IRI + unquote(urlsplit(url).path).lstrip("/")
+        for url, status in crawled.visited.items()
+        if url.startswith("/id/") and status == 303
+    }
+    assert wanted, "the data has /id/ IRIs"
+    assert sorted(wanted - reached) == []
+
+
+def test_crawl_reaches_every_ontology_term_and_named_graph(
+    crawled: CrawlResult, builtin_store: EmbeddedStore
+) -> None:
+    wanted = data_iris_under(builtin_store, BASE_IRI + "def/") | set(builtin_store.named_graphs())
+    wanted.discard(BASE_IRI + "def/")  # the namespace itself, reached as /def
+    reached = {BASE_IRI + unquote(url).lstrip("/") for url in crawled.visited}
+    assert sorted(wanted - reached) == []
+
+
+def test_crawl_visits_the_pages_the_home_page_promises(crawled: CrawlResult) -> None:
+    for url in ("/inspections", "/sparql", "/queries", "/def", "/downloads", "/.well-known/void"):
+        assert url in crawled.visited, url
+        assert crawled.visited[url] < 400, url
+
+
+@pytest.mark.slow
+def test_key_pages_and_their_links_answer_over_real_http(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The home page's links, followed through a real `carekg serve` (redirects included)."""
+    import urllib.request
+
+    from carekg_process import carekg_serve
+    from site_crawler import links_in
+
+    log = tmp_path_factory.mktemp("crawl") / "serve.log"
+    with carekg_serve([], log) as server:
+
+        def fetch(path: str) -> tuple[int, str, bytes]:
+            request = urllib.request.Request(
+                server.base_url + path, headers={"Accept": "text/html"}
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.url, response.read()
+
+        status, _, home = fetch("/")
+        assert status == 200
+        links = sorted({h for h in links_in(home.decode()) if h.startswith("/")})
+        assert "/id/inspection/south-lanarkshire-2014" in links
+        for path in [*links, "/doc/id/source/care-inspectorate-news-2109", "/validation"]:
+            status, final_url, body = fetch(path)
+            assert status == 200, path
+            assert body, path
+        _, final_url, _ = fetch("/id/inspection/south-lanarkshire-2014")
+        assert final_url == server.base_url + "/doc/id/inspection/south-lanarkshire-2014"

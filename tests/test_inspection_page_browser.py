@@ -1,0 +1,90 @@
+"""The inspection page in headless Chromium with JavaScript off, served by a real `carekg serve`:
+the grade chart's bars read 1 very good, 4 good, 4 adequate and 0 at the other grades."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from carekg_process import RunningServer, carekg_serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EXPECTED = {
+    "excellent": 0,
+    "very good": 1,
+    "good": 4,
+    "adequate": 4,
+    "weak": 0,
+    "unsatisfactory": 0,
+}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    log = tmp_path_factory.mktemp("browser") / "serve.log"
+    with carekg_serve([], log) as running:
+        yield running
+
+
+def test_inspection_chart_reads_the_grade_counts_without_javascript(server: RunningServer) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                java_script_enabled=False, viewport={"width": 1100, "height": 1400}
+            )
+            page = context.new_page()
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
+            response = page.goto(server.base_url + "/id/inspection/south-lanarkshire-2014")
+            assert response is not None and response.status == 200
+            assert page.url == server.base_url + "/doc/id/inspection/south-lanarkshire-2014"
+            assert page.title().startswith(
+                "Joint inspection of services for children and young people"
+            )
+
+            bars = page.locator("svg.grade-chart g.bar")
+            assert bars.count() == 6
+            shown: dict[str, int] = {}
+            for index in range(bars.count()):
+                bar = bars.nth(index)
+                label = bar.locator("text.bar-label").text_content() or ""
+                count = int(bar.locator("text.bar-count").text_content() or "-1")
+                assert bar.get_attribute("data-grade") == label
+                assert bar.get_attribute("data-count") == str(count)
+                fill = bar.locator("rect.bar-fill").bounding_box()
+                assert fill is not None
+                assert (fill["width"] > 0) == (count > 0), label
+                shown[label] = count
+            assert shown == EXPECTED
+            # the chart is visible on the page, and the page loaded nothing from elsewhere
+            assert page.locator("svg.grade-chart").is_visible()
+            assert all(url.startswith(server.base_url) for url in requested), requested
+
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "inspection-page.png"), full_page=True)
+            page.locator("figure.grade-chart").screenshot(
+                path=str(ARTIFACTS / "inspection-chart.png")
+            )
+        finally:
+            browser.close()
+    assert (ARTIFACTS / "inspection-page.png").stat().st_size > 10_000
