@@ -1,6 +1,7 @@
 """Print the example queries as Markdown with their real output on the built-in graph (for the README).
 
 Usage: .venv/bin/python scripts/example_queries_markdown.py > /tmp/examples.md
+(tests/test_readme.py checks that the README holds exactly this output.)
 Each query is run on the built-in store exactly as /sparql runs it (default graph = union of all graphs,
 no predefined prefixes); IRIs are shortened with carekg's prefixes for reading.
 """
@@ -28,23 +29,29 @@ def cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> s
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
-def main() -> None:
+def render() -> str:
+    """The Markdown of every example query with its output, as the README holds it."""
     store = build_embedded_store(bundled_data_files()).pyoxigraph()
+    parts: list[str] = []
     for example in example_queries():
         result = store.query(example.text, use_default_graph_as_union=True)
         assert isinstance(result, ox.QuerySolutions)
         names = [v.value for v in result.variables]
         rows = [[cell(solution[n]) for n in names] for solution in result]
-        print(f"### {example.title}\n\n{example.description}\n")
-        print(
+        parts.append(f"### {example.title}\n\n{example.description}\n")
+        parts.append(
             f"`/queries/{example.name}` ([server/queries/{example.name}.rq](server/queries/{example.name}.rq))\n"
         )
-        print("```sparql\n" + example.text.rstrip() + "\n```\n")
-        print("| " + " | ".join(names) + " |")
-        print("|" + "---|" * len(names))
-        for row in rows:
-            print("| " + " | ".join(row) + " |")
-        print()
+        parts.append("```sparql\n" + example.text.rstrip() + "\n```\n")
+        parts.append("| " + " | ".join(names) + " |")
+        parts.append("|" + "---|" * len(names))
+        parts.extend("| " + " | ".join(row) + " |" for row in rows)
+        parts.append("")
+    return "\n".join(parts)
+
+
+def main() -> None:
+    print(render(), end="")
 
 
 if __name__ == "__main__":
