@@ -164,7 +164,8 @@ def test_validation_report_is_linked_and_published_as_rdf(
     report = rdflib.Graph().parse(data=response.data, format="turtle")
     node = report.value(predicate=rdflib.RDF.type, object=SH.ValidationReport)
     assert node == rdflib.URIRef("http://localhost/validation#report")
-    assert report.value(node, SH.conforms) is not None
+    # The served data is what the store holds (Oxigraph rewrites integer-derived datatypes), and it conforms.
+    assert report.value(node, SH.conforms) == rdflib.Literal(True)
     assert report.value(node, DCT.created) is not None
     shapes = report.value(node, DCT.conformsTo)
     assert report.value(shapes, rdflib.OWL.versionInfo) is not None

@@ -1,9 +1,99 @@
-"""`carekg validate` (placeholder until its issue lands)."""
+"""`carekg validate`: check the built-in graph, or RDF files, against carekg's SHACL shapes."""
+
+from pathlib import Path
 
 import click
 
+from ..errors import CarekgError, UnreadableInputError
+from ..loading import FORMATS_BY_SUFFIX, read_data_files
+from ..sources import DataFile, bundled_data_files
+from ..validation import validate_files
+from ..validation_formats import FORMATS, render
+
+EXIT_CONFORMS = 0
+EXIT_VIOLATIONS = 1
+EXIT_UNREADABLE = 2
+
+
+def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as named; a folder stands for the RDF files below it (by known file ending)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FORMATS_BY_SUFFIX
+            )
+            if not found:
+                raise UnreadableInputError(f"{path}: no RDF files in this folder")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
+def data_to_check(paths: tuple[Path, ...]) -> tuple[list[DataFile], str, bool]:
+    """The files to validate, a description for the report, and whether they are the built-in data."""
+    if not paths:
+        return bundled_data_files(), "the built-in carekg dataset", True
+    files = read_data_files(expand_paths(paths))
+    names = ", ".join(str(p) for p in paths)
+    return files, names, False
+
 
 @click.command("validate")
-def validate_command() -> None:
-    """Not built yet."""
-    raise click.ClickException("carekg validate is not built yet")
+@click.argument("paths", metavar="[PATH]...", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text: a report for people; turtle: the SHACL validation report graph; "
+    "json: a list of results; junit: JUnit XML, one failed test case per violation.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the report to this file instead of standard output.",
+)
+@click.option(
+    "--no-builtin-ontology",
+    is_flag=True,
+    help="Validate the named files alone, without carekg's bundled ontology and SKOS schemes.",
+)
+@click.pass_context
+def validate_command(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    no_builtin_ontology: bool,
+) -> None:
+    """Validate the built-in graph, or the RDF files PATH... (folders: the RDF files in them).
+
+    Named files are validated together with carekg's bundled ontology and SKOS schemes (the shapes look up
+    grades, their levels and the class hierarchy there), unless --no-builtin-ontology is given. The union of
+    all graphs is checked against every bundled shape.
+
+    Exit status: 0 conforms, 1 violations, 2 unreadable input or malformed RDF (reported as
+    file:line:column: message).
+    """
+    try:
+        files, checked, builtin = data_to_check(paths)
+        outcome = validate_files(files, with_builtin_ontology=not (builtin or no_builtin_ontology))
+    except CarekgError as exc:
+        click.echo(f"{exc}", err=True)
+        ctx.exit(EXIT_UNREADABLE)
+    report = render(outcome, output_format, checked)
+    if output is None:
+        click.echo(report, nl=False)
+    else:
+        try:
+            output.write_text(report, encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"{output}: cannot write the report: {exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_UNREADABLE)
+        summary = "conforms" if outcome.conforms else f"{len(outcome.results)} violation(s)"
+        click.echo(f"{checked}: {summary}; report written to {output}", err=True)
+    ctx.exit(EXIT_CONFORMS if outcome.conforms else EXIT_VIOLATIONS)
