@@ -22,7 +22,7 @@ class Config:
     max_rows: int = 10000
     max_request_bytes: int = 1_000_000
     ui_assets: Path | None = None  # folder holding YASGUI's files; None: carekg/static/yasgui
-    proxy_hops: int = 1  # reverse proxies whose X-Forwarded-* headers are trusted; 0: ignore them
+    proxy_hops: int = 0  # reverse proxies whose X-Forwarded-* headers are trusted; 0: ignore them
     extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod

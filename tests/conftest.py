@@ -81,3 +81,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("live-server") / "serve.log"
     with carekg_serve(["--workers", "2", "--timeout", "20"], log) as server:
         yield server.base_url
+
+
+@pytest.fixture
+def proxied_client(builtin_store: EmbeddedStore) -> FlaskClient:
+    """A client of an app that trusts one reverse proxy's X-Forwarded-* headers."""
+    application = create_app(Config(proxy_hops=1), store=builtin_store)
+    application.config["TESTING"] = True
+    return application.test_client()

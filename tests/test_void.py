@@ -197,8 +197,10 @@ def test_service_description_links_the_dataset_description(client: FlaskClient) 
     ) in graph
 
 
-def test_description_names_the_forwarded_host_for_dumps_and_endpoint(client: FlaskClient) -> None:
-    response = client.get(
+def test_description_names_the_forwarded_host_for_dumps_and_endpoint(
+    proxied_client: FlaskClient,
+) -> None:
+    response = proxied_client.get(
         "/.well-known/void.ttl",
         headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "data.example.org"},
     )

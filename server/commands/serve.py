@@ -105,7 +105,7 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
     "--proxy-hops",
     type=int,
     help="Reverse proxies in front whose X-Forwarded-* headers are trusted (0: ignore them). "
-    "[env CAREKG_PROXY_HOPS; default 1]",
+    "[env CAREKG_PROXY_HOPS; default 0: clients reach the server directly]",
 )
 @click.option(
     "--ui-assets",
