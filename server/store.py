@@ -69,7 +69,10 @@ def dataset_version(quads: Iterable[ox.Quad]) -> str:
 
 def build_embedded_store(files: Iterable[DataFile]) -> EmbeddedStore:
     """Parse every file first, then fill a new store: a parse error leaves no half-built store."""
-    quads = parse_all(files)
+    return store_from_quads(parse_all(files))
+
+
+def store_from_quads(quads: list[ox.Quad]) -> EmbeddedStore:
     inner = ox.Store()
     inner.extend(quads)
     dataset = rdflib.Dataset(store=OxigraphStore(store=inner), default_union=True)

@@ -1,6 +1,7 @@
 """Run a real `carekg serve` process on a free loopback port for tests, and stop it afterwards."""
 
 import contextlib
+import dataclasses
 import http.client
 import os
 import signal
@@ -20,6 +21,7 @@ STOP_TIMEOUT_SECONDS = 10.0
 class RunningServer:
     host: str
     port: int
+    pid: int = 0  # the gunicorn master's process id, once started
 
     @property
     def base_url(self) -> str:
@@ -113,6 +115,7 @@ def carekg_serve(
             process = subprocess.Popen(
                 command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True
             )
+        server = dataclasses.replace(server, pid=process.pid)
         try:
             try:
                 _wait_until_ready(process, command, server, log_path)

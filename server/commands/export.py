@@ -9,11 +9,10 @@ from pathlib import Path
 
 import click
 
+from ..build import build_store
+from ..config import Config
 from ..dumps import FORMATS, FORMATS_BY_NAME, UnknownGraphError, dump, gzipped
 from ..errors import CarekgError
-from ..loading import read_data_files
-from ..sources import bundled_data_files
-from ..store import build_embedded_store
 
 
 @click.command("export")
@@ -44,8 +43,7 @@ def export_command(
 ) -> None:
     """Write the dataset (ontology, schemes, report graphs) in an RDF format."""
     try:
-        files = read_data_files(data) if data else bundled_data_files()
-        store = build_embedded_store(files)
+        store = build_store(Config(data=data), validate_builtin=False)
     except CarekgError as error:
         click.echo(f"carekg export: {error}", err=True)
         sys.exit(2)

@@ -12,11 +12,11 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from ..app import create_app
+from ..build import build_store
 from ..config import Config
 from ..errors import CarekgError
-from ..loading import read_data_files
-from ..sources import bundled_data_files
-from ..store import EmbeddedStore, build_embedded_store
+from ..state import DatasetState
+from ..store import EmbeddedStore
 
 THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so threads are cheap
 # gunicorn clamps limit_request_line values of 8190 and above to 8190 bytes, too short for an
@@ -38,6 +38,23 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Flask:
         return self.application
+
+    def reload(self) -> None:
+        """On SIGHUP, rebuild the store from the same files before gunicorn forks new workers.
+
+        A file that no longer parses (or a built-in graph that breaks the shapes) is reported and the
+        store that was serving keeps serving; the new workers inherit whichever store is current.
+        """
+        super().reload()
+        state: DatasetState = self.application.extensions["carekg"]
+        config: Config = self.application.config["CAREKG"]
+        old_version = state.store.version
+        try:
+            new_store = state.rebuild(lambda: build_store(config))
+        except CarekgError as exc:
+            click.echo(f"carekg serve: reload failed, still serving {old_version}: {exc}", err=True)
+        else:
+            click.echo(f"carekg serve: reloaded, serving {new_store.version}", err=True)
 
 
 def gunicorn_options(config: Config) -> dict[str, Any]:
@@ -163,10 +180,12 @@ def config_from_options(**overrides: object) -> Config:
 
 
 def load_store(config: Config, command: str = "serve") -> EmbeddedStore:
-    """The built-in graph or ``config.data``; a bad file exits with file:line:column and status 2."""
+    """The built-in graph or ``config.data``; a bad file exits with file:line:column and status 2.
+
+    Only ``serve`` checks the built-in graph against the shapes: it publishes it.
+    """
     try:
-        files = read_data_files(config.data) if config.data else bundled_data_files()
-        return build_embedded_store(files)
+        return build_store(config, validate_builtin=command == "serve")
     except CarekgError as exc:
         click.echo(f"carekg {command}: {exc}", err=True)
         raise SystemExit(2) from None
