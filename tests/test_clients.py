@@ -10,6 +10,7 @@ from urllib.error import HTTPError
 from xml.dom.minidom import Document, Element, Text
 
 import pytest
+from expected import GRADE_COUNTS
 from rdflib import OWL, RDF, Graph, Literal, Namespace, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from rdflib.query import ResultRow
@@ -52,7 +53,7 @@ COUNT_RECOMMENDATIONS = (
     + """SELECT (COUNT(?r) AS ?n) WHERE {
   ?r a carekg:Recommendation ; prov:wasGeneratedBy inspection:south-lanarkshire-2014 }"""
 )
-GRADE_COUNTS = (
+GRADE_COUNTS_QUERY = (
     PREFIXES
     + """SELECT ?grade ?count WHERE {
   ?observation carekg:inspection inspection:south-lanarkshire-2014 ;
@@ -61,14 +62,6 @@ GRADE_COUNTS = (
   FILTER(LANG(?grade) = "en")
 }"""
 )
-EXPECTED_GRADE_COUNTS = {
-    "excellent": 0,
-    "very good": 1,
-    "good": 4,
-    "adequate": 4,
-    "weak": 0,
-    "unsatisfactory": 0,
-}
 ASK_CARE_LEAVERS = (
     PREFIXES
     + """ASK { ?r a carekg:Recommendation ; schema:text ?text ;
@@ -152,12 +145,14 @@ def test_sparqlwrapper_counts_ten_recommendations_in_json(endpoint_url: str, met
 @pytest.mark.slow
 @pytest.mark.parametrize("method", METHODS)
 def test_sparqlwrapper_reads_the_grade_counts_in_xml(endpoint_url: str, method: str) -> None:
-    document = _xml_document(_wrapper(endpoint_url, GRADE_COUNTS, XML, method).query().convert())
+    document = _xml_document(
+        _wrapper(endpoint_url, GRADE_COUNTS_QUERY, XML, method).query().convert()
+    )
     counts = {}
     for result in document.getElementsByTagName("result"):
         values = _binding_texts(result)
         counts[values["grade"]] = int(values["count"])
-    assert counts == EXPECTED_GRADE_COUNTS
+    assert counts == GRADE_COUNTS
 
 
 @pytest.mark.slow
@@ -165,7 +160,7 @@ def test_sparqlwrapper_reads_the_grade_counts_in_xml(endpoint_url: str, method: 
 def test_sparqlwrapper_reads_the_grade_counts_as_csv_and_tsv(
     endpoint_url: str, return_format: str
 ) -> None:
-    body = _wrapper(endpoint_url, GRADE_COUNTS, return_format, "GET").query().convert()
+    body = _wrapper(endpoint_url, GRADE_COUNTS_QUERY, return_format, "GET").query().convert()
     assert isinstance(body, bytes)
     separator = "," if return_format == CSV else "\t"
     lines = body.decode("utf-8").strip().splitlines()
@@ -179,7 +174,7 @@ def test_sparqlwrapper_reads_the_grade_counts_as_csv_and_tsv(
             grade = grade.removesuffix("@en").strip('"')
             count = count.split("^^")[0].strip('"')
         counts[grade] = int(count)
-    assert counts == EXPECTED_GRADE_COUNTS
+    assert counts == GRADE_COUNTS
 
 
 @pytest.mark.slow
@@ -251,12 +246,12 @@ def test_sparqlwrapper_describes_a_recommendation(endpoint_url: str) -> None:
 @pytest.mark.slow
 def test_sparqlwrapper_smart_wrapper_reads_typed_values(endpoint_url: str) -> None:
     wrapper = SPARQLWrapper2(endpoint_url)
-    wrapper.setQuery(GRADE_COUNTS)
+    wrapper.setQuery(GRADE_COUNTS_QUERY)
     result = wrapper.query()
     assert isinstance(result, Bindings)
     bindings = result.bindings
     counts = {row["grade"].value: int(row["count"].value) for row in bindings}
-    assert counts == EXPECTED_GRADE_COUNTS
+    assert counts == GRADE_COUNTS
     # The data types the counts xsd:nonNegativeInteger, but Oxigraph stores every type derived from
     # xsd:integer as xsd:integer (as Fuseki's TDB and others do), so a client may see either.
     assert {row["count"].datatype for row in bindings} <= {
@@ -270,11 +265,11 @@ def test_sparqlwrapper_smart_wrapper_reads_typed_values(endpoint_url: str) -> No
 def test_rdflib_sparqlstore_queries_the_grade_counts(endpoint_url: str, method: str) -> None:
     graph = Graph(store=SPARQLStore(endpoint_url, method=method))
     counts = {}
-    for row in graph.query(GRADE_COUNTS):
+    for row in graph.query(GRADE_COUNTS_QUERY):
         assert isinstance(row, ResultRow)
         assert isinstance(row["count"], Literal)
         counts[str(row["grade"])] = row["count"].toPython()
-    assert counts == EXPECTED_GRADE_COUNTS
+    assert counts == GRADE_COUNTS
 
 
 @pytest.mark.slow

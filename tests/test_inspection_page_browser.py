@@ -2,37 +2,16 @@
 the grade chart's bars read 1 very good, 4 good, 4 adequate and 0 at the other grades."""
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from carekg_process import RunningServer, carekg_serve
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-EXPECTED = {
-    "excellent": 0,
-    "very good": 1,
-    "good": 4,
-    "adequate": 4,
-    "weak": 0,
-    "unsatisfactory": 0,
-}
+from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
+from expected import GRADE_COUNTS
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
+    needs_chromium,
 ]
 
 
@@ -75,7 +54,7 @@ def test_inspection_chart_reads_the_grade_counts_without_javascript(server: Runn
                 assert fill is not None
                 assert (fill["width"] > 0) == (count > 0), label
                 shown[label] = count
-            assert shown == EXPECTED
+            assert shown == GRADE_COUNTS
             # the chart is visible on the page, and the page loaded nothing from elsewhere
             assert page.locator("svg.grade-chart").is_visible()
             assert all(url.startswith(server.base_url) for url in requested), requested

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from expected import GRADE_COUNTS
 from flask import Flask
 from flask.testing import FlaskClient
 from rdflib.query import Result
@@ -267,14 +268,6 @@ def test_unknown_query_is_404_naming_it(ui_client: FlaskClient) -> None:
 
 
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-GRADE_COUNTS = {
-    "excellent": 0,
-    "very good": 1,
-    "good": 4,
-    "adequate": 4,
-    "weak": 0,
-    "unsatisfactory": 0,
-}
 
 
 def test_sparql_shows_the_ui_to_a_browser(ui_client: FlaskClient) -> None:

@@ -8,11 +8,11 @@ Debian's chromium (never a downloaded browser) and the UI's files (scripts/insta
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import pytest
+from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
 from carekg.namespaces import PREFIXES
 from carekg.ui.assets import INSTALL_SCRIPT, assets_present, default_assets_dir
@@ -20,18 +20,6 @@ from carekg.ui.assets import INSTALL_SCRIPT, assets_present, default_assets_dir
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 WAIT_MS = 30_000
 LOOPBACK = "127.0.0.1"
 LOCAL_SCHEMES = {"data", "blob", "about"}
@@ -39,9 +27,7 @@ YASQE_VALUE = "() => window.carekgYasgui.getTab().getYasqe().getValue()"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium)"
-    ),
+    needs_chromium,
 ]
 
 
