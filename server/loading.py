@@ -23,7 +23,7 @@ FORMATS_BY_SUFFIX: dict[str, ox.RdfFormat] = {
     ".n3": ox.RdfFormat.N3,
 }
 
-_POSITION = re.compile(r"^Parser error at line \d+ between columns \d+ and \d+: |^Parser error: ")
+_POSITION = re.compile(r"^Parser error[^:]*: ")  # the position is reported separately
 
 
 def format_for(name: str) -> ox.RdfFormat:
