@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
+from pathlib import PurePath
 from typing import Any
 
 import pyoxigraph as ox
@@ -25,7 +26,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import UnreadableInputError
 from .loading import parse_all
-from .sources import DataFile, graph_iri_for
+from .sources import DataFile, bundled_data_files, graph_iri_for
 
 SHAPES_PACKAGE = "carekg.shapes"
 ONTOLOGY_PACKAGE = "carekg.ontology"
@@ -202,18 +203,22 @@ def validate(
 
 def validate_files(
     files: Sequence[DataFile],
-    with_builtin_ontology: bool = True,
+    with_builtin_data: bool = True,
     shapes: rdflib.Graph | None = None,
 ) -> ValidationOutcome:
     """Parse and validate files (raises RdfSyntaxError), locating each focus node in the files.
 
-    With ``with_builtin_ontology`` the bundled ontology and schemes are validated along with the files
-    (unless a file of the same name is among them), so that report files can be checked on their own.
+    With ``with_builtin_data`` the files are validated together with carekg's built-in data (ontology,
+    schemes and report graphs), as they would be served: a new report can refer to the grades, the
+    inspectorates and the sources already there. A bundled file with the same file name as one of
+    ``files`` is left out, so an edited copy of a bundled report replaces it.
     """
     all_files = list(files)
-    if with_builtin_ontology:
-        named = {f.name for f in all_files}
-        all_files = [f for f in builtin_ontology_files() if f.name not in named] + all_files
+    if with_builtin_data:
+        named = {PurePath(f.name).name for f in all_files}
+        all_files = [
+            f for f in bundled_data_files() if PurePath(f.name).name not in named
+        ] + all_files
     outcome = validate(union_graph(parse_all(all_files)), shapes=shapes)
     return locate_results(outcome, files)
 

@@ -43,13 +43,39 @@ def test_builtin_dataset_conforms_with_exit_0() -> None:
     assert result.output.startswith("Conforms: the built-in carekg dataset")
 
 
-def test_named_report_file_conforms_with_the_builtin_ontology() -> None:
+def test_named_report_file_conforms_with_the_builtin_data() -> None:
     result = run(str(SHIPPED_GRAPH))
     assert result.exit_code == 0, result.output
 
 
-def test_without_the_builtin_ontology_a_report_file_lacks_its_grades() -> None:
-    result = run("--no-builtin-ontology", "--format", "json", str(SHIPPED_GRAPH))
+def test_an_edited_copy_of_a_bundled_report_replaces_it(tmp_path: Path) -> None:
+    edited = tmp_path / SHIPPED_GRAPH.name
+    text = SHIPPED_GRAPH.read_text(encoding="utf-8")
+    # Recommendation 3 loses its addressee: the bundled original must not hide that.
+    broken = text.replace(
+        'schema:text "They should pay particular attention to improving support for care leavers."@en ;\n'
+        "    carekg:addressedTo organisation:south-lanarkshire-community-planning-partnership ;\n",
+        'schema:text "They should pay particular attention to improving support for care leavers."@en ;\n',
+    )
+    assert broken != text
+    edited.write_text(broken, encoding="utf-8")
+    result = run("--format", "json", str(edited))
+    assert result.exit_code == 1, result.output
+    focus_nodes = {r["focus_node"] for r in json.loads(result.output)}
+    assert "https://w3id.org/carekg/id/recommendation/south-lanarkshire-2014/3" in focus_nodes
+
+
+@pytest.mark.parametrize(
+    "example", sorted(EXAMPLES.glob("*_XFAIL.ttl")), ids=lambda p: p.name.removesuffix(".ttl")
+)
+def test_every_failing_shape_example_exits_1(example: Path) -> None:
+    result = run("--format", "json", str(example))
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.output), "exit 1 must come with violations"
+
+
+def test_alone_a_report_file_lacks_its_grades() -> None:
+    result = run("--alone", "--format", "json", str(SHIPPED_GRAPH))
     assert result.exit_code == 1
     focus_nodes = {r["focus_node"] for r in json.loads(result.output)}
     assert (

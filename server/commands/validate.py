@@ -58,9 +58,9 @@ def data_to_check(paths: tuple[Path, ...]) -> tuple[list[DataFile], str, bool]:
     help="Write the report to this file instead of standard output.",
 )
 @click.option(
-    "--no-builtin-ontology",
+    "--alone",
     is_flag=True,
-    help="Validate the named files alone, without carekg's bundled ontology and SKOS schemes.",
+    help="Validate the named files alone, without carekg's built-in ontology, schemes and reports.",
 )
 @click.pass_context
 def validate_command(
@@ -68,20 +68,22 @@ def validate_command(
     paths: tuple[Path, ...],
     output_format: str,
     output: Path | None,
-    no_builtin_ontology: bool,
+    alone: bool,
 ) -> None:
     """Validate the built-in graph, or the RDF files PATH... (folders: the RDF files in them).
 
-    Named files are validated together with carekg's bundled ontology and SKOS schemes (the shapes look up
-    grades, their levels and the class hierarchy there), unless --no-builtin-ontology is given. The union of
-    all graphs is checked against every bundled shape.
+    Named files are validated together with carekg's built-in data, as they would be served: the
+    ontology and SKOS schemes (the shapes look up grades, their levels and the class hierarchy there)
+    and the bundled reports (a new report may cite their inspectorates and sources); a bundled file
+    with the same name as a named one is replaced by it. --alone validates the named files only.
+    The union of all graphs is checked against every bundled shape.
 
     Exit status: 0 conforms, 1 violations, 2 unreadable input or malformed RDF (reported as
     file:line:column: message).
     """
     try:
         files, checked, builtin = data_to_check(paths)
-        outcome = validate_files(files, with_builtin_ontology=not (builtin or no_builtin_ontology))
+        outcome = validate_files(files, with_builtin_data=not (builtin or alone))
     except CarekgError as exc:
         click.echo(f"{exc}", err=True)
         ctx.exit(EXIT_UNREADABLE)
