@@ -13,8 +13,9 @@ serve: install ui-assets
 
 test: install-dev ui-assets browser check
 
+# Debian's own python3 needs python3-venv for `-m venv`; install it when the first try fails.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV) && bash scripts/apt_install.sh python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(BIN)/python
@@ -45,7 +46,7 @@ validate:
 	$(BIN)/carekg validate
 
 wheel-smoke:
-	bash scripts/wheel_smoke_test.sh $(BIN)/python
+	bash scripts/wheel_smoke_test.sh $(BIN)/python $(PYTHON)
 
 clean:
 	rm -rf $(VENV) build dist node_modules server/static/yasgui test-artifacts

@@ -9,10 +9,10 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 target="${1:-$repo_root/server/static/yasgui}"
 build="$repo_root/node_modules/@zazuko/yasgui/build"
 
-command -v npm >/dev/null 2>&1 || {
-    echo "install_ui_assets: npm is not installed (Debian: apt-get install npm)" >&2
-    exit 1
-}
+if ! command -v npm >/dev/null 2>&1; then
+    echo "install_ui_assets: npm is missing; installing Debian's npm" >&2
+    bash "$repo_root/scripts/apt_install.sh" npm
+fi
 
 cd "$repo_root"
 # --ignore-scripts: nothing here needs an install script, and none may fetch anything else.

@@ -2,12 +2,13 @@
 # Builds the wheel, installs it into a fresh virtual environment and runs carekg from another directory:
 # catches a module or data file that an editable install would hide.
 set -euo pipefail
-python_bin=${1:-python3}
+python_bin=${1:-python3}  # builds the wheel (has the build package)
+base_python=${2:-python3}  # makes the fresh virtual environment
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$python_bin" -m build --wheel --outdir "$work/dist" "$repo" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-python3 -m venv "$work/venv"
+"$base_python" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet "$work"/dist/carekg-*.whl
 cd "$work"
 "$work/venv/bin/carekg" --version
