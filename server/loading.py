@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 
@@ -55,6 +56,8 @@ def read_data_files(paths: Iterable[Path]) -> list[DataFile]:
 def parse_quads(file: DataFile) -> list[ox.Quad]:
     """All quads of one document; triples land in the file's graph (or the default graph)."""
     rdf_format = format_for(file.name)
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        check_well_formed_xml(file)
     try:
         parsed = ox.parse(
             file.data, format=rdf_format, base_iri=file.base_iri, rename_blank_nodes=True
@@ -68,6 +71,21 @@ def parse_quads(file: DataFile) -> list[ox.Quad]:
         raise RdfSyntaxError(file.name, message, exc.lineno, exc.offset) from None
     except ValueError as exc:
         raise RdfSyntaxError(file.name, str(exc)) from None
+
+
+def check_well_formed_xml(file: DataFile) -> None:
+    """pyoxigraph's RDF/XML parser accepts a truncated document and gives no position for its errors:
+    expat checks the XML first and says where it breaks (it expands no external entities)."""
+    parser = ElementTree.XMLParser()
+    try:
+        parser.feed(file.data)
+        parser.close()
+    except ElementTree.ParseError as exc:
+        line, column = exc.position
+        message = str(exc).split(": line ", 1)[0]
+        raise RdfSyntaxError(
+            file.name, f"not well-formed XML: {message}", line, column + 1
+        ) from None
 
 
 def parse_all(files: Iterable[DataFile]) -> list[ox.Quad]:

@@ -36,3 +36,27 @@ def test_triples_go_to_the_files_graph() -> None:
 def test_unknown_file_ending_is_unreadable_input() -> None:
     with pytest.raises(UnreadableInputError, match=r"report\.docx: cannot tell the RDF format"):
         format_for("report.docx")
+
+
+@pytest.mark.parametrize(
+    ("document", "line", "message"),
+    [
+        (  # truncated: pyoxigraph alone would accept it
+            b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            b'  <rdf:Description rdf:about="http://example.org/a">\n',
+            4,
+            "no element found",
+        ),
+        (
+            b'<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            b' <rdf:Description rdf:about="x" <bad/>\n</rdf:RDF>\n',
+            3,
+            "not well-formed (invalid token)",
+        ),
+    ],
+)
+def test_broken_rdf_xml_is_reported_with_its_line(document: bytes, line: int, message: str) -> None:
+    with pytest.raises(RdfSyntaxError) as error:
+        parse_quads(DataFile("report.rdf", document, None))
+    assert error.value.line == line
+    assert error.value.message == f"not well-formed XML: {message}"
