@@ -37,10 +37,6 @@ class DumpFormat:
     label: str
     holds_graphs: bool  # True: a dataset format, statements keep their graph
 
-    @property
-    def media_type_with_charset(self) -> str:
-        return self.media_type + "; charset=utf-8"
-
 
 FORMATS: tuple[DumpFormat, ...] = (
     DumpFormat("turtle", "ttl", "text/turtle", "Turtle", holds_graphs=False),

@@ -50,7 +50,13 @@ def local_target(href: str, page_url: str) -> str | None:
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
-def crawl(client: FlaskClient, start: Iterable[str] = ("/",), limit: int = 20000) -> CrawlResult:
+def crawl(
+    client: FlaskClient,
+    start: Iterable[str] = ("/",),
+    limit: int = 20000,
+    accept: str = BROWSER_ACCEPT,
+) -> CrawlResult:
+    """Every page reachable from ``start``, each fetched with ``Accept: {accept}``."""
     result = CrawlResult()
     queue: list[tuple[str, str]] = [(url, "(start)") for url in start]
     while queue:
@@ -59,7 +65,7 @@ def crawl(client: FlaskClient, start: Iterable[str] = ("/",), limit: int = 20000
             continue
         if len(result.visited) >= limit:
             raise AssertionError(f"more than {limit} URLs: is the site generating links forever?")
-        response = client.get(url, headers={"Accept": BROWSER_ACCEPT})
+        response = client.get(url, headers={"Accept": accept})
         result.visited[url] = response.status_code
         if response.status_code in (301, 302, 303, 307, 308):
             target = local_target(response.headers["Location"], url)

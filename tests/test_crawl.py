@@ -25,6 +25,12 @@ def crawled(site: Flask) -> CrawlResult:
     return crawl(site.test_client())
 
 
+@pytest.fixture(scope="module")
+def crawled_accepting_only_html(site: Flask) -> CrawlResult:
+    """The crawl of a client whose Accept header names HTML and nothing else."""
+    return crawl(site.test_client(), accept="text/html")
+
+
 def data_iris_under(store: EmbeddedStore, root: str) -> set[str]:
     iris = set()
     for quad in store.quads():
@@ -66,6 +72,28 @@ def test_crawl_visits_the_pages_the_home_page_promises(crawled: CrawlResult) -> 
     for url in ("/inspections", "/sparql", "/queries", "/def", "/downloads", "/.well-known/void"):
         assert url in crawled.visited, url
         assert crawled.visited[url] < 400, url
+
+
+def test_crawl_reaches_the_validation_report_and_the_shapes_it_names(
+    crawled: CrawlResult,
+) -> None:
+    assert crawled.visited["/validation"] == 200
+    assert crawled.redirects["/shapes"] == "/doc/shapes"
+    assert crawled.visited["/doc/shapes"] == 200
+    assert crawled.visited["/doc/shapes.ttl"] == 200
+
+
+def test_a_client_accepting_only_html_finds_no_broken_link(
+    crawled_accepting_only_html: CrawlResult,
+) -> None:
+    """Every link on the site (the Downloads page's Graph Store links included) answers a client
+    whose Accept header names nothing but HTML: links to other formats name their format."""
+    result = crawled_accepting_only_html
+    assert result.broken == []
+    graph_store = [url for url in result.visited if url.startswith("/rdf-graph-store?default")]
+    assert "/rdf-graph-store?default&format=ttl" in graph_store
+    assert all(result.visited[url] == 200 for url in graph_store)
+    assert len(result.pages) > 100
 
 
 @pytest.mark.slow

@@ -1,13 +1,29 @@
 """HTTP caching: an ETag per representation derived from the dataset version, Last-Modified from when
-the dataset was built, and 304 answers to conditional requests, query responses included."""
+the dataset was built, and 304 answers to conditional requests, query responses included; and what is
+computed once per dataset version (the validation report, the dumps) is the same in every app and every
+forked worker, and can be computed before the fork."""
 
+import multiprocessing
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import TypeVar
 
 import pytest
+import rdflib
 from flask.testing import FlaskClient
 
-from carekg.store import EmbeddedStore
+from carekg.app import create_app
+from carekg.config import Config
+from carekg.dumps import FORMATS_BY_NAME
+from carekg.linked_data import warm_caches
+from carekg.linked_data.downloads import dump_bytes
+from carekg.linked_data.validation_report import validation_of
+from carekg.sources import bundled_data_files
+from carekg.store import EmbeddedStore, build_embedded_store
+
+T = TypeVar("T")
+DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 
 URLS = [
     "/",
@@ -79,3 +95,89 @@ def test_each_representation_has_its_own_etag(client: FlaskClient) -> None:
 def test_errors_and_redirects_carry_no_etag(client: FlaskClient) -> None:
     assert "ETag" not in client.get("/id/nothing").headers
     assert "ETag" not in client.get("/id/inspection/south-lanarkshire-2014").headers
+
+
+# ---- Values computed once per dataset version: the same bytes from every app and every worker
+
+
+def fresh_store() -> EmbeddedStore:
+    """The shipped data in a store of its own, which no app in this process has served yet."""
+    return build_embedded_store(bundled_data_files())
+
+
+def in_forked_child(work: Callable[[], T]) -> T:
+    """``work()`` run in a child forked from this process, as gunicorn forks its workers."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def run() -> None:
+        sender.send(work())
+
+    child = context.Process(target=run)
+    child.start()
+    sender.close()  # so that a child that dies without answering ends the wait below
+    try:
+        assert receiver.poll(120), "the forked child did not answer"
+        result: T = receiver.recv()
+    finally:
+        child.join(30)
+    assert child.exitcode == 0
+    return result
+
+
+def validation_response(store: EmbeddedStore, path: str = "/validation.ttl") -> tuple[bytes, str]:
+    """What a freshly created app on ``store`` answers first for the validation report."""
+    application = create_app(Config(), store=store)
+    application.config["TESTING"] = True
+    response = application.test_client().get(path)
+    assert response.status_code == 200
+    return response.data, response.headers["ETag"]
+
+
+def test_two_apps_on_one_store_serve_the_same_validation_report_and_etag(
+    builtin_store: EmbeddedStore,
+) -> None:
+    for path in ("/validation.ttl", "/validation.html"):
+        assert validation_response(builtin_store, path) == validation_response(builtin_store, path)
+
+
+def test_the_validation_report_is_dated_when_the_dataset_was_built(
+    builtin_store: EmbeddedStore,
+) -> None:
+    body, _ = validation_response(builtin_store)
+    report = rdflib.Graph().parse(data=body, format="turtle")
+    created = report.value(rdflib.URIRef("http://localhost/validation#report"), DCT.created)
+    assert created == rdflib.Literal(
+        builtin_store.built_at.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=rdflib.XSD.dateTime
+    )
+
+
+def test_workers_forked_from_one_store_each_compute_the_same_validation_report() -> None:
+    store = fresh_store()
+    first = in_forked_child(lambda: validation_response(store))
+    second = in_forked_child(lambda: validation_response(store))
+    assert first == second
+    report = rdflib.Graph().parse(data=first[0], format="turtle")
+    created = report.value(rdflib.URIRef("http://localhost/validation#report"), DCT.created)
+    assert created == rdflib.Literal(
+        store.built_at.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=rdflib.XSD.dateTime
+    )
+
+
+def test_warm_caches_computes_before_the_fork_what_workers_then_share() -> None:
+    store = fresh_store()
+    application = create_app(Config(), store=store)
+    warm_caches(application)
+    turtle_gz = FORMATS_BY_NAME["turtle"]
+    graph = store.named_graphs()[0]
+
+    def computed_objects() -> tuple[int, int, int]:
+        with application.app_context():
+            return (
+                id(validation_of(store)),
+                id(dump_bytes(store, turtle_gz, None, gz=True)),
+                id(dump_bytes(store, FORMATS_BY_NAME["jsonld"], graph)),
+            )
+
+    # A child that found nothing computed would build new objects, at other addresses.
+    assert in_forked_child(computed_objects) == computed_objects()

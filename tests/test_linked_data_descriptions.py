@@ -16,7 +16,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from carekg.namespaces import BASE_IRI
 from carekg.sources import bundled_data_files
-from carekg.store import build_embedded_store
+from carekg.store import EmbeddedStore, build_embedded_store
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -126,3 +126,27 @@ def test_inspection_description_holds_what_it_owns_and_only_labels_of_what_it_li
         rdflib.Literal("Care Inspectorate", lang="en"),
     ) in graph
     assert set(graph.predicates(inspectorate)) == {rdflib.RDFS.label}
+
+
+def test_source_document_description_holds_the_evidence_quoted_from_it_with_selectors(
+    client: FlaskClient, builtin_store: EmbeddedStore
+) -> None:
+    source = BASE_IRI + "id/source/care-inspectorate-news-2109"
+    response = client.get("/doc/id/source/care-inspectorate-news-2109.ttl")
+    graph = rdflib.Graph().parse(data=response.data, format="turtle")
+    oa = rdflib.Namespace("http://www.w3.org/ns/oa#")
+    quoting = {
+        q.subject.value
+        for q in builtin_store.quads()
+        if q.predicate.value == str(oa.hasSource)
+        and q.object == ox.NamedNode(source)
+        and isinstance(q.subject, ox.NamedNode)
+    }
+    assert len(quoting) > 20
+    described = {str(e) for e in graph.subjects(oa.hasSource, rdflib.URIRef(source))}
+    assert described == quoting
+    for evidence in described:
+        selectors = list(graph.objects(rdflib.URIRef(evidence), oa.hasSelector))
+        assert selectors, evidence
+        for selector in selectors:
+            assert graph.value(selector, oa.exact) is not None, selector

@@ -5,8 +5,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from flask.testing import FlaskClient
+from rdflib.compare import isomorphic
+from site_crawler import links_in
 
+from carekg.linked_data.shapes import shapes_version
 from carekg.store import EmbeddedStore
+from carekg.validation import load_shapes, shape_files
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -16,6 +20,7 @@ DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 DQV = rdflib.Namespace("http://www.w3.org/ns/dqv#")
 DATASET = rdflib.URIRef("https://w3id.org/carekg/id/dataset/carekg")
+SHAPES = rdflib.URIRef("https://w3id.org/carekg/shapes")
 ALL_TRIPLES = "{ SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } }"
 
 
@@ -121,21 +126,61 @@ def test_endpoint_vocabularies_and_examples(description: rdflib.Graph) -> None:
     assert rdflib.URIRef("https://w3id.org/carekg/id/inspection/south-lanarkshire-2014") in examples
 
 
-def test_dcat_distributions_state_media_type_and_true_size(
+def offered_dumps(client: FlaskClient) -> set[str]:
+    """The dump URLs the Downloads page links (plain and .gz, the whole dataset and each graph)."""
+    page = client.get("/downloads", headers={"Accept": "text/html"}).get_data(as_text=True)
+    return {href for href in links_in(page) if href.startswith("/download/")}
+
+
+def test_dcat_has_one_distribution_per_dump_the_server_offers(
+    description: rdflib.Graph, client: FlaskClient, builtin_store: EmbeddedStore
+) -> None:
+    distributions = set(description.subjects(rdflib.RDF.type, DCAT.Distribution))
+    urls = [
+        str(description.value(d, DCAT.downloadURL)).removeprefix("http://localhost")
+        for d in distributions
+    ]
+    offered = offered_dumps(client)
+    # six formats, plain and gzipped, of the whole dataset and of each named graph
+    assert len(offered) == 6 * 2 * (1 + len(builtin_store.named_graphs()))
+    assert sorted(urls) == sorted(offered)
+    # the whole dataset's dumps are its distributions; a graph's dumps are that graph's
+    assert len(list(description.objects(DATASET, DCAT.distribution))) == 12
+    for graph in builtin_store.named_graphs():
+        node = rdflib.URIRef(graph)
+        assert (DATASET, DCT.hasPart, node) in description
+        assert (node, rdflib.RDF.type, DCAT.Dataset) in description
+        graph_urls = {str(description.value(d, DCAT.downloadURL))
+                      for d in description.objects(node, DCAT.distribution)}  # fmt: skip
+        assert len(graph_urls) == 12
+        assert all(url.startswith("http://localhost/download/graph/") for url in graph_urls)
+
+
+def test_every_distribution_states_the_served_size_media_type_and_format(
     description: rdflib.Graph, client: FlaskClient
 ) -> None:
-    distributions = list(description.objects(DATASET, DCAT.distribution))
-    assert len(distributions) == 12  # six formats, plain and gzipped
-    for distribution in distributions:
+    iana = "https://www.iana.org/assignments/media-types/"
+    for distribution in description.subjects(rdflib.RDF.type, DCAT.Distribution):
         url = str(description.value(distribution, DCAT.downloadURL)).removeprefix(
             "http://localhost"
         )
         served = client.get(url, headers={"Accept-Encoding": "identity"})
-        assert served.status_code == 200
+        assert served.status_code == 200, url
         assert integer(description, distribution, DCAT.byteSize) == len(served.data), url
-        assert str(description.value(distribution, DCAT.mediaType)).startswith(
-            "https://www.iana.org/assignments/media-types/"
+        media_type = str(description.value(distribution, DCAT.mediaType)).removeprefix(iana)
+        if url.endswith(".gz"):
+            assert served.mimetype == "application/gzip"
+            assert description.value(distribution, DCAT.compressFormat) == rdflib.URIRef(
+                iana + "application/gzip"
+            )
+            unpacked = client.get(url.removesuffix(".gz"), headers={"Accept-Encoding": "identity"})
+            assert media_type == unpacked.mimetype, url
+        else:
+            assert media_type == served.mimetype, url
+        assert str(description.value(distribution, DCT["format"])).startswith(
+            "http://www.w3.org/ns/formats/"
         )
+        assert description.value(distribution, DCT.title) is not None
 
 
 def test_dcat_licence_credits_publisher_and_coverage(description: rdflib.Graph) -> None:
@@ -170,6 +215,81 @@ def test_validation_report_is_linked_and_published_as_rdf(
     shapes = report.value(node, DCT.conformsTo)
     assert report.value(shapes, rdflib.OWL.versionInfo) is not None
     assert not any(isinstance(t, rdflib.BNode) for triple in report for t in triple)
+
+
+def report_graph(client: FlaskClient) -> rdflib.Graph:
+    response = client.get("/validation", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    return rdflib.Graph().parse(data=response.data, format="turtle")
+
+
+def test_the_report_names_the_shapes_it_was_computed_with_and_they_resolve(
+    client: FlaskClient,
+) -> None:
+    report = report_graph(client)
+    node = report.value(predicate=rdflib.RDF.type, object=SH.ValidationReport)
+    assert report.value(node, DCT.conformsTo) == SHAPES
+    version = report.value(SHAPES, rdflib.OWL.versionInfo)
+    # the version is a fingerprint of the shapes files validation reads
+    assert version == rdflib.Literal(shapes_version(shape_files()))
+    redirect = client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert redirect.status_code == 303
+    assert redirect.headers["Location"] == "http://localhost/doc/shapes"
+    served = client.get("/doc/shapes", headers={"Accept": "text/turtle"})
+    assert served.status_code == 200 and served.mimetype == "text/turtle"
+    assert served.headers["Content-Location"] == "/doc/shapes.ttl"
+    shapes = rdflib.Graph().parse(data=served.data, format="turtle")
+    assert shapes.value(SHAPES, rdflib.OWL.versionInfo) == version
+    shapes.remove((SHAPES, rdflib.OWL.versionInfo, version))
+    assert isomorphic(shapes, load_shapes())
+
+
+def test_every_format_of_the_shapes_holds_the_same_statements(client: FlaskClient) -> None:
+    """Blank nodes are labelled canonically, so every format names them alike (pyoxigraph keeps
+    the labels it reads): the formats hold the same triples, not merely isomorphic ones. JSON-LD
+    writes RDF lists as @list, whose cells a parser names afresh: it is isomorphic."""
+    formats = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "rdf": ox.RdfFormat.RDF_XML,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "trig": ox.RdfFormat.TRIG,
+        "nq": ox.RdfFormat.N_QUADS,
+    }
+    parsed = {}
+    for extension, rdf_format in formats.items():
+        response = client.get(f"/doc/shapes.{extension}")
+        assert response.status_code == 200, extension
+        parsed[extension] = {q.triple for q in ox.parse(response.data, format=rdf_format)}
+    assert len(parsed["ttl"]) > 900
+    assert any(isinstance(t.subject, ox.BlankNode) for t in parsed["ttl"])
+    for extension, triples in parsed.items():
+        assert triples == parsed["ttl"], extension
+    turtle = rdflib.Graph().parse(data=client.get("/doc/shapes.ttl").data, format="turtle")
+    jsonld = rdflib.Graph().parse(data=client.get("/doc/shapes.jsonld").data, format="json-ld")
+    assert isomorphic(jsonld, turtle)
+
+
+def test_shapes_page_lists_the_node_shapes_and_shape_iris_resolve(client: FlaskClient) -> None:
+    page = client.get("/doc/shapes", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert shapes_version(shape_files()) in text
+    assert "<code>cks:InspectionReportShape</code>" in text
+    assert "sh:targetClass carekg:JointInspection" in text
+    shape = client.get("/shapes/InspectionReportShape", headers={"Accept": "text/html"})
+    assert shape.status_code == 303
+    assert shape.headers["Location"] == "http://localhost/doc/shapes"
+    unknown = client.get("/shapes/NoSuchShape", headers={"Accept": "text/html"})
+    assert unknown.status_code == 404 and unknown.mimetype == "text/html"
+
+
+def test_the_dataset_description_and_the_report_page_link_the_shapes(
+    description: rdflib.Graph, client: FlaskClient
+) -> None:
+    assert (DATASET, DCT.conformsTo, SHAPES) in description  # the report says it conforms
+    assert (DATASET, rdflib.RDFS.seeAlso, rdflib.URIRef("http://localhost/shapes")) in description
+    page = client.get("/validation", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert '<a href="/shapes">' in page
 
 
 def test_validation_page_says_whether_the_data_conforms(client: FlaskClient) -> None:

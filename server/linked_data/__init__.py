@@ -10,6 +10,10 @@ Routes (the IRI ``{base}{path}`` is served at ``/{path}``):
   /context.jsonld                carekg's JSON-LD context
   /.well-known/void[.{ext}]      VoID and DCAT
   /validation[.{ext}]            the SHACL validation report of the served data
+  /shapes, /shapes/...           303 See Other to /doc/shapes[.{ext}], the SHACL shapes it was checked with
+
+Call ``warm_caches(app)`` before forking worker processes, so that they share what is computed once per
+dataset version instead of each computing it on its first request.
 """
 
 from typing import Any
@@ -20,8 +24,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Config
 from ..state import current_store
-from . import dataset, describe, downloads, home, iris, resources
+from . import dataset, describe, downloads, home, iris, resources, shapes
 from .caching import add_validators
+from .downloads import dump_bytes, offered_dumps
+from .shapes import bundled_shapes
+from .validation_report import validation_of
 
 blueprint = Blueprint("linked_data", __name__)
 
@@ -48,6 +55,11 @@ blueprint.add_url_rule("/.well-known/void", "void", dataset.dataset_description)
 blueprint.add_url_rule("/.well-known/void.<extension>", "void_as", dataset.dataset_description)
 blueprint.add_url_rule("/validation", "validation", dataset.validation_report)
 blueprint.add_url_rule("/validation.<extension>", "validation_as", dataset.validation_report)
+blueprint.add_url_rule("/shapes", "shapes", shapes.dereference_shapes)
+blueprint.add_url_rule("/shapes/<path:rest>", "shape", shapes.dereference_shapes)
+# More specific than /doc/<path:path>, which werkzeug tries after these.
+blueprint.add_url_rule("/doc/shapes", "shapes_document", shapes.shapes_document)
+blueprint.add_url_rule("/doc/shapes.<extension>", "shapes_document_as", shapes.shapes_document)
 
 blueprint.after_app_request(add_validators)
 
@@ -59,8 +71,21 @@ def dataset_facts() -> dict[str, Any]:
     ontology = iris.iri_for_path("def")
     return {
         "dataset_version": store.version,
-        "ontology_served": describe.is_known(store.pyoxigraph(), ontology),
+        "ontology_served": describe.is_known(store, ontology),
     }
+
+
+def warm_caches(app: Flask) -> None:
+    """Compute now what the app would otherwise compute on the first request for the current dataset
+    version: the SHACL validation report, the published shapes and every dump, plain and gzipped (the
+    DCAT description states their sizes). Call it in the process that forks the workers, before it forks
+    them (and again after a reload swaps the store in), so that every worker starts with them."""
+    with app.app_context():
+        store = current_store()
+        validation_of(store)
+        bundled_shapes()
+        for dump in offered_dumps(store):
+            dump_bytes(store, dump.rdf_format, dump.graph, gz=dump.gz)
 
 
 @blueprint.record_once

@@ -1,19 +1,24 @@
 """DCAT: the dataset as a catalogue entry, with a distribution for every dump, its licence and credits.
 
+Every file /downloads offers is a dcat:Distribution with its download URL, media type, format and size
+in bytes (the length of the bytes the server sends for it, gzipped for the .gz files): the whole dataset's
+dumps are distributions of the dataset, each named graph's dumps are distributions of that graph, a
+dcat:Dataset that is part of the whole (and its VoID subset).
+
 carekg's own work (the modelling, the statements and their evidence links) is published under CC BY 4.0;
 the facts come from the sources the data names (the Care Inspectorate's news release and the others typed
 carekg:SourceDocument), credited with dct:source and prov:wasDerivedFrom.
 """
 
-from collections.abc import Callable
-
 import pyoxigraph as ox
 
-from ..dumps import FORMATS
 from ..store import Store
 from .describe import Term
+from .downloads import Dump, dump_bytes, offered_dumps
+from .shapes import shapes_iri
 from .sparql import select
-from .void import DCT, RDF, XSD, UrlFor, dataset_iri, dump_path
+from .validation_report import validation_of
+from .void import DCT, FORMAT_IRIS, RDF, XSD, UrlFor, dataset_iri, graph_slug
 
 DCAT = "http://www.w3.org/ns/dcat#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -43,12 +48,10 @@ SELECT DISTINCT ?area WHERE { ?inspection <https://w3id.org/carekg/def/gradeCoun
   <http://purl.org/dc/terms/spatial> ?area }
 """
 
-# The size in bytes of a dump: (format name, gzipped) -> bytes.
-SizeOf = Callable[[str, bool], int]
 
-
-def dcat_triples(store: Store, base: str, url_for: UrlFor, size_of: SizeOf) -> list[ox.Triple]:
+def dcat_triples(store: Store, base: str, url_for: UrlFor) -> list[ox.Triple]:
     dataset = ox.NamedNode(dataset_iri(base))
+    shapes = ox.NamedNode(shapes_iri(base))
     publisher = ox.NamedNode(dataset.value + "#publisher")
     out = [
         _t(dataset, RDF + "type", ox.NamedNode(DCAT + "Dataset")),
@@ -67,23 +70,28 @@ def dcat_triples(store: Store, base: str, url_for: UrlFor, size_of: SizeOf) -> l
         _t(dataset, DQV + "hasQualityMetadata", ox.NamedNode(url_for("/validation"))),
         _t(dataset, RDFS + "seeAlso", ox.NamedNode(url_for("/validation"))),
         _t(dataset, DCT + "conformsTo", ox.NamedNode(base + "def")),
+        _t(dataset, RDFS + "seeAlso", ox.NamedNode(url_for("/shapes"))),
+        _t(shapes, RDFS + "label", ox.Literal("carekg SHACL shapes", language="en")),
     ]  # fmt: skip
-    inner = store.pyoxigraph()
-    for row in select(inner, SOURCES_QUERY):
+    if validation_of(store).conforms:
+        out.append(_t(dataset, DCT + "conformsTo", shapes))
+    for row in select(store, SOURCES_QUERY):
         source = row["source"]
         if isinstance(source, ox.NamedNode):
             out.append(_t(dataset, DCT + "source", source))
             out.append(_t(dataset, PROV + "wasDerivedFrom", source))
-    for row in select(inner, AREAS_QUERY):
+    for row in select(store, AREAS_QUERY):
         if isinstance(row["area"], ox.NamedNode):
             out.append(_t(dataset, DCT + "spatial", row["area"]))
-    out.extend(_temporal(inner, dataset))
-    out.extend(_distributions(dataset, url_for, size_of))
+    out.extend(_temporal(store, dataset))
+    out.extend(_graph_datasets(store, dataset))
+    for dump in offered_dumps(store):
+        out.extend(_distribution(store, dataset, dump, url_for))
     return out
 
 
-def _temporal(inner: ox.Store, dataset: ox.NamedNode) -> list[ox.Triple]:
-    rows = select(inner, COVERAGE_QUERY)
+def _temporal(store: Store, dataset: ox.NamedNode) -> list[ox.Triple]:
+    rows = select(store, COVERAGE_QUERY)
     if not rows or not isinstance(rows[0]["start"], ox.Literal):
         return []
     start, end = rows[0]["start"], rows[0]["end"]
@@ -98,31 +106,57 @@ def _temporal(inner: ox.Store, dataset: ox.NamedNode) -> list[ox.Triple]:
     ]
 
 
-def _distributions(dataset: ox.NamedNode, url_for: UrlFor, size_of: SizeOf) -> list[ox.Triple]:
+def _graph_datasets(store: Store, dataset: ox.NamedNode) -> list[ox.Triple]:
+    """Each named graph as a dcat:Dataset that is part of the whole, so its dumps can be its
+    distributions."""
     out = []
-    for rdf_format in FORMATS:
-        for gz in (False, True):
-            suffix = "-gz" if gz else ""
-            node = ox.NamedNode(f"{dataset.value}#distribution-{rdf_format.name}{suffix}")
-            url = ox.NamedNode(url_for(dump_path(rdf_format, gz=gz)))
-            title = f"carekg as {rdf_format.label}" + (", gzipped" if gz else "")
-            out += [
-                _t(dataset, DCAT + "distribution", node),
-                _t(node, RDF + "type", ox.NamedNode(DCAT + "Distribution")),
-                _t(node, DCT + "title", ox.Literal(title, language="en")),
-                _t(node, RDFS + "label", ox.Literal(title, language="en")),
-                _t(node, DCAT + "downloadURL", url),
-                _t(node, DCAT + "accessURL", url),
-                _t(node, DCAT + "mediaType", ox.NamedNode(IANA_MEDIA_TYPES + rdf_format.media_type)),
-                _t(node, DCT + "license", ox.NamedNode(DATA_LICENCE)),
-                _t(node, DCAT + "byteSize", ox.Literal(
-                    str(size_of(rdf_format.name, gz)), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))),
-            ]  # fmt: skip
-            if gz:
-                out.append(
-                    _t(node, DCAT + "compressFormat",
-                       ox.NamedNode(IANA_MEDIA_TYPES + "application/gzip"))
-                )  # fmt: skip
+    for graph in store.named_graphs():
+        node = ox.NamedNode(graph)
+        title = f"carekg named graph {graph_slug(graph)}"
+        out += [
+            _t(dataset, DCT + "hasPart", node),
+            _t(node, DCT + "isPartOf", dataset),
+            _t(node, RDF + "type", ox.NamedNode(DCAT + "Dataset")),
+            _t(node, DCT + "title", ox.Literal(title, language="en")),
+            _t(node, DCT + "license", ox.NamedNode(DATA_LICENCE)),
+        ]
+    return out
+
+
+def _distribution(
+    store: Store, dataset: ox.NamedNode, dump: Dump, url_for: UrlFor
+) -> list[ox.Triple]:
+    rdf_format = dump.rdf_format
+    suffix = "-gz" if dump.gz else ""
+    if dump.graph is None:
+        owner = dataset
+        name = f"{rdf_format.name}{suffix}"
+        title = f"carekg as {rdf_format.label}"
+    else:
+        owner = ox.NamedNode(dump.graph)
+        name = f"graph-{graph_slug(dump.graph)}-{rdf_format.name}{suffix}"
+        title = f"carekg named graph {graph_slug(dump.graph)} as {rdf_format.label}"
+    title += ", gzipped" if dump.gz else ""
+    node = ox.NamedNode(f"{dataset.value}#distribution-{name}")
+    url = ox.NamedNode(url_for(dump.path))
+    size = len(dump_bytes(store, rdf_format, dump.graph, gz=dump.gz))
+    out = [
+        _t(owner, DCAT + "distribution", node),
+        _t(node, RDF + "type", ox.NamedNode(DCAT + "Distribution")),
+        _t(node, DCT + "title", ox.Literal(title, language="en")),
+        _t(node, RDFS + "label", ox.Literal(title, language="en")),
+        _t(node, DCAT + "downloadURL", url),
+        _t(node, DCAT + "accessURL", url),
+        _t(node, DCAT + "mediaType", ox.NamedNode(IANA_MEDIA_TYPES + rdf_format.media_type)),
+        _t(node, DCT + "format", ox.NamedNode(FORMAT_IRIS[rdf_format.name])),
+        _t(node, DCT + "license", ox.NamedNode(DATA_LICENCE)),
+        _t(node, DCAT + "byteSize", ox.Literal(
+            str(size), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))),
+    ]  # fmt: skip
+    if dump.gz:
+        out.append(
+            _t(node, DCAT + "compressFormat", ox.NamedNode(IANA_MEDIA_TYPES + "application/gzip"))
+        )
     return out
 
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from flask import Response, render_template, request
+from flask import Response, request
 
 from ..dumps import FORMATS_BY_EXTENSION, DumpFormat, serialize
 from ..negotiation import (
@@ -75,7 +75,3 @@ def document_response(
     ]
     response.headers["Link"] = ", ".join(links)
     return response
-
-
-def render_page(template: str, **context: object) -> str:
-    return render_template(template, **context)

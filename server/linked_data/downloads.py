@@ -35,15 +35,47 @@ GRAPH_STORE_FORMATS: tuple[MediaType, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XM
 
 
 @dataclass(frozen=True)
+class Dump:
+    """One file the server offers: the whole dataset (``graph`` None) or one named graph, in one
+    format, plain or gzipped."""
+
+    rdf_format: DumpFormat
+    graph: str | None
+    gz: bool
+
+    @property
+    def path(self) -> str:
+        slug = graph_slug(self.graph) if self.graph is not None else None
+        return dump_path(self.rdf_format, slug, gz=self.gz)
+
+
+@dataclass(frozen=True)
 class DumpLink:
     name: str
     href: str
+    gz_href: str
 
 
 @dataclass(frozen=True)
 class DumpRow:
     title: str
     links: list[DumpLink]
+
+
+@dataclass(frozen=True)
+class GraphStoreLink:
+    label: str
+    href: str
+
+
+def offered_dumps(store: Store) -> list[Dump]:
+    """Every dump the server offers, the whole dataset's first: what /downloads links and DCAT lists."""
+    return [
+        Dump(rdf_format, graph, gz)
+        for graph in (None, *store.named_graphs())
+        for rdf_format in FORMATS
+        for gz in (False, True)
+    ]
 
 
 def dump_bytes(store: Store, rdf_format: DumpFormat, graph: str | None, gz: bool = False) -> bytes:
@@ -106,15 +138,29 @@ def _encoded(data: bytes, media_type: str) -> Response:
 def downloads_page() -> Response:
     store = current_store()
     root = request.script_root
-    rows = [DumpRow("The whole dataset", _links(root, None))]
-    for graph in store.named_graphs():
-        rows.append(DumpRow(f"Named graph {graph}", _links(root, graph_slug(graph))))
-    body = render_template("downloads.html", rows=rows, formats=FORMATS, alternates=[])
+    by_graph: dict[str | None, dict[str, dict[bool, Dump]]] = {}
+    for offered in offered_dumps(store):
+        formats = by_graph.setdefault(offered.graph, {})
+        formats.setdefault(offered.rdf_format.extension, {})[offered.gz] = offered
+    rows = [
+        DumpRow(
+            "The whole dataset" if graph is None else f"Named graph {graph}",
+            [
+                DumpLink(extension, root + pair[False].path, root + pair[True].path)
+                for extension, pair in formats.items()
+            ],
+        )
+        for graph, formats in by_graph.items()
+    ]
+    # Each link names its format: a browser's "Accept: text/html" alone would otherwise get 406.
+    graph_store = [
+        GraphStoreLink(m.label, f"{root}/rdf-graph-store?default&format={m.extension}")
+        for m in GRAPH_STORE_FORMATS
+    ]
+    body = render_template(
+        "downloads.html", rows=rows, formats=FORMATS, graph_store=graph_store, alternates=[]
+    )
     return Response(body, content_type="text/html; charset=utf-8")
-
-
-def _links(root: str, slug: str | None) -> list[DumpLink]:
-    return [DumpLink(f.extension, root + dump_path(f, slug)) for f in FORMATS]
 
 
 def context_document() -> Response:

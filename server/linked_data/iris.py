@@ -34,11 +34,6 @@ def local_path(iri: str) -> str | None:
     return "/" + iri[len(base) :]
 
 
-def is_thing(iri: str) -> bool:
-    path = local_path(iri)
-    return path is not None and (path == "/def" or path.lstrip("/").startswith(THING_ROOTS))
-
-
 def href(iri: str) -> str:
     """Where a link to ``iri`` goes: on this server for a carekg IRI, else the IRI itself."""
     path = local_path(iri)

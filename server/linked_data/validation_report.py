@@ -1,13 +1,18 @@
 """The SHACL validation report of the served data, published as RDF at /validation.
 
-Validation runs once per dataset version (pySHACL on the in-memory union, see carekg.validation). The
-report's blank nodes get IRIs under the report's own URL, derived from rdflib's canonical labelling so that
-the same data always gives the same IRIs.
+Validation runs once per store (pySHACL on the in-memory union, see carekg.validation), whichever app or
+thread asks first; ``warm_caches`` asks before gunicorn forks its workers. Every part of the report is a
+function of the store and the bundled shapes, so every worker serves the same bytes under one ETag: its
+date (dct:created) is when the validated dataset version was built (``store.built_at``), not when a
+process happened to run pySHACL, and its blank nodes get IRIs under the report's own URL, derived from
+rdflib's canonical labelling.
 """
 
-import hashlib
+import threading
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pyoxigraph as ox
 import rdflib
@@ -16,47 +21,74 @@ from rdflib.compare import to_canonical_graph
 from ..store import Store
 from ..validation import load_shapes, shape_files, union_graph, validate
 from .describe import Term
-from .memo import memoized
+from .shapes import shapes_iri, shapes_version
 from .void import DCT, RDF, XSD, UrlFor, dataset_iri
 
 PROV = "http://www.w3.org/ns/prov#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 SH = "http://www.w3.org/ns/shacl#"
+STORES_REMEMBERED = 4  # the store being served and those a reload replaced a moment ago
 
 
 @dataclass(frozen=True)
 class Validation:
     conforms: bool
-    report: rdflib.Graph
+    report: rdflib.Graph  # canonically labelled
     shapes_version: str
-    validated_at: datetime
+    dataset_built_at: datetime  # when the validated dataset version was built: the report's date
     violations: int
 
 
+class PerStore:
+    """One value per live store, computed by the first caller (the others wait for it)."""
+
+    def __init__(self, compute: Callable[[Store], Validation]):
+        self._compute = compute
+        self._entries: list[tuple[weakref.ref[Store], Validation]] = []
+        self._lock = threading.Lock()
+
+    def get(self, store: Store) -> Validation:
+        with self._lock:
+            for ref, value in self._entries:
+                if ref() is store:
+                    return value
+            value = self._compute(store)
+            alive = [(ref, v) for ref, v in self._entries if ref() is not None]
+            self._entries = [*alive[-(STORES_REMEMBERED - 1) :], (weakref.ref(store), value)]
+            return value
+
+
+def _validate(store: Store) -> Validation:
+    files = shape_files()
+    outcome = validate(union_graph(store.quads()), shapes=load_shapes())
+    return Validation(
+        conforms=outcome.conforms,
+        report=to_canonical_graph(outcome.report_graph),
+        shapes_version=shapes_version(files),
+        dataset_built_at=store.built_at,
+        violations=len(outcome.results),
+    )
+
+
+_validations = PerStore(_validate)
+
+
 def validation_of(store: Store) -> Validation:
-    """The validation of ``store``'s data against the bundled shapes, computed once per version."""
-    return memoized(store, "validation", lambda: _validate(store))
-
-
-def shapes_version() -> str:
-    """A fingerprint of the bundled shapes files (their names and bytes)."""
-    digest = hashlib.sha256()
-    for name, data in shape_files():
-        digest.update(name.encode() + b"\0" + data + b"\0")
-    return digest.hexdigest()[:16]
+    """The validation of ``store``'s data against the bundled shapes, computed once per store."""
+    return _validations.get(store)
 
 
 def report_triples(store: Store, base: str, url_for: UrlFor) -> list[ox.Triple]:
     validation = validation_of(store)
     report_url = url_for("/validation")
     report = ox.NamedNode(report_url + "#report")
-    shapes = ox.NamedNode(report_url + "#shapes")
+    shapes = ox.NamedNode(shapes_iri(base))
     out = _skolemized(validation.report, report_url, report)
     out += [
         _t(report, RDFS + "label", ox.Literal("SHACL validation report of carekg", language="en")),
         _t(report, DCT + "created", ox.Literal(
-            validation.validated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            validation.dataset_built_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             datatype=ox.NamedNode(XSD + "dateTime"))),
         _t(report, PROV + "used", ox.NamedNode(dataset_iri(base))),
         _t(report, PROV + "used", shapes),
@@ -64,27 +96,16 @@ def report_triples(store: Store, base: str, url_for: UrlFor) -> list[ox.Triple]:
         _t(shapes, RDF + "type", ox.NamedNode(PROV + "Entity")),
         _t(shapes, RDFS + "label", ox.Literal("carekg SHACL shapes", language="en")),
         _t(shapes, OWL + "versionInfo", ox.Literal(validation.shapes_version)),
+        _t(shapes, RDFS + "seeAlso", ox.NamedNode(url_for("/doc/shapes"))),
         _t(ox.NamedNode(dataset_iri(base)), "http://www.w3.org/ns/dqv#hasQualityMetadata",
            ox.NamedNode(report_url)),
     ]  # fmt: skip
     return out
 
 
-def _validate(store: Store) -> Validation:
-    outcome = validate(union_graph(store.quads()), shapes=load_shapes())
-    return Validation(
-        conforms=outcome.conforms,
-        report=outcome.report_graph,
-        shapes_version=shapes_version(),
-        validated_at=datetime.now(UTC),
-        violations=len(outcome.results),
-    )
-
-
 def _skolemized(
-    report: rdflib.Graph, report_url: str, report_node: ox.NamedNode
+    canonical: rdflib.Graph, report_url: str, report_node: ox.NamedNode
 ) -> list[ox.Triple]:
-    canonical = to_canonical_graph(report)
     reports = {s for s in canonical.subjects(rdflib.RDF.type, rdflib.SH.ValidationReport)}
 
     def term(node: rdflib.term.Node) -> ox.NamedNode | ox.Literal:
