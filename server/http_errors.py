@@ -117,10 +117,15 @@ def register_error_handlers(app: Flask) -> None:
 
     # Imported here: these modules import this one for the HttpError classes.
     from .query_exec import QueryCrashed, QueryFailed, QuerySyntaxError, QueryTimeout
+    from .query_scan import QueryTooComplex
     from .result_writer import UnproducibleFormat
 
     @app.errorhandler(QuerySyntaxError)
     def handle_query_syntax(error: QuerySyntaxError) -> Response:
+        return error_response(400, BadRequest.title, str(error))
+
+    @app.errorhandler(QueryTooComplex)
+    def handle_query_too_complex(error: QueryTooComplex) -> Response:
         return error_response(400, BadRequest.title, str(error))
 
     @app.errorhandler(UnproducibleFormat)

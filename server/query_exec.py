@@ -5,13 +5,17 @@ hours before its first row), so ``run_query_with_timeout`` forks: the child inhe
 copy-on-write, evaluates and serializes, and writes a one-line JSON header plus the body to a pipe. The
 parent reads the whole answer before it responds, so that the deadline can still become a 503 and
 the answer can be cached (the row cap bounds its size); at the deadline it kills the child. The child
-also arms its own alarm, so it dies even if its parent does.
+also arms its own alarm, so it dies even if its parent does. A child that dies of a crash signal
+before the deadline overflowed its stack on a query nested or chained too deep (the lexical scan
+catches brackets; long chains of operators, UNIONs or path steps nest inside the engine): that is the
+client's to fix. A child killed outright (the kernel's OOM killer) is the server's trouble.
 """
 
 import contextlib
 import json
 import os
 import re
+import resource
 import select
 import signal
 import time
@@ -21,12 +25,17 @@ import pyoxigraph as ox
 
 from .errors import CarekgError
 from .negotiation import MediaType, by_name
-from .query_scan import scan_query
+from .query_scan import QueryTooComplex, scan_query
 from .result_writer import Serialized, UnproducibleFormat, write_result
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): ")
 _MAX_MESSAGE = 600
 _CHILD_GRACE_SECONDS = 2.0  # the child's own alarm fires this long after the parent's deadline
+# How a process dies when evaluation overflows its stack (Rust aborts on a detected overflow).
+_STACK_OVERFLOW_SIGNALS = frozenset({signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT})
+# The child's stack may grow no further than this (Linux's usual default), even where the shell's
+# limit is higher or unlimited: a query nested too deep then fails the same way everywhere, and soon.
+_CHILD_STACK_BYTES = 8 * 1024 * 1024
 
 
 class QuerySyntaxError(CarekgError):
@@ -133,6 +142,7 @@ def run_query_with_timeout(store: ox.Store, job: QueryJob, timeout: float) -> Se
         _child(store, job, timeout, read_fd, write_fd)
     os.close(write_fd)
     finished = False
+    status = 0
     try:
         payload = _read_until(read_fd, time.monotonic() + timeout)
         finished = payload is not None
@@ -140,10 +150,27 @@ def run_query_with_timeout(store: ox.Store, job: QueryJob, timeout: float) -> Se
         os.close(read_fd)
         if not finished:
             _kill(pid)
-        _reap(pid)
+        status = _reap(pid)
     if payload is None:
         raise QueryTimeout(timeout)
+    if b"\n" not in payload:  # the child died before it could answer
+        raise _death(status)
     return _decode(payload)
+
+
+def _death(status: int) -> CarekgError:
+    """The error for a query process that ended without an answer, from its wait status."""
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _STACK_OVERFLOW_SIGNALS:
+        return QueryTooComplex(
+            "its evaluation overflowed the stack; use fewer nested groups and shorter chains of "
+            "operators, UNIONs or path steps"
+        )
+    if os.WIFSIGNALED(status):
+        name = signal.Signals(os.WTERMSIG(status)).name
+        return QueryCrashed(
+            f"the query process was stopped by {name} (it may have run out of memory)"
+        )
+    return QueryCrashed("the query process ended without an answer")
 
 
 def _read_until(fd: int, deadline: float) -> bytes | None:
@@ -168,9 +195,12 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-def _reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
+def _reap(pid: int) -> int:
+    """Wait for the child; its wait status (0 if it was already reaped)."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return 0
 
 
 def _child(
@@ -187,6 +217,7 @@ def _child(
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGPIPE):
             signal.signal(signum, signal.SIG_DFL)
         signal.setitimer(signal.ITIMER_REAL, timeout + _CHILD_GRACE_SECONDS)
+        _limit_child_resources()
         body = b""
         try:
             outcome = run_query(store, job)
@@ -198,6 +229,13 @@ def _child(
                 "truncated": outcome.truncated,
             }
             body = outcome.body
+        except QueryTooComplex as exc:
+            header = {
+                "status": "complex",
+                "reason": exc.reason,
+                "line": exc.line,
+                "column": exc.column,
+            }
         except QuerySyntaxError as exc:
             header = {
                 "status": "syntax",
@@ -218,6 +256,14 @@ def _child(
         os._exit(0)
 
 
+def _limit_child_resources() -> None:  # pragma: no cover - runs in the child
+    # A crash (a stack overflow on a deep query) must not leave a core file per request.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    if soft == resource.RLIM_INFINITY or soft > _CHILD_STACK_BYTES:
+        resource.setrlimit(resource.RLIMIT_STACK, (_CHILD_STACK_BYTES, hard))
+
+
 def _max_fd() -> int:
     try:
         return int(os.sysconf("SC_OPEN_MAX"))
@@ -226,15 +272,13 @@ def _max_fd() -> int:
 
 
 def _decode(payload: bytes) -> Serialized:
-    line, newline, body = payload.partition(b"\n")
-    if not newline:
-        raise QueryFailed(
-            "the query process ended without an answer (it may have run out of memory)"
-        )
+    line, _, body = payload.partition(b"\n")
     header = json.loads(line)
     status = header["status"]
     if status == "syntax":
         raise QuerySyntaxError(header["message"], header["line"], header["column"])
+    if status == "complex":
+        raise QueryTooComplex(header["reason"], header["line"], header["column"])
     if status == "unproducible":
         raise UnproducibleFormat(header["kind"])
     if status == "io":

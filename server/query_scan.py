@@ -2,17 +2,25 @@
 
 pyoxigraph parses queries but exposes no algebra, so carekg reads what it must know before running a
 query from the tokens, skipping strings, comments and IRIs (where a keyword means nothing). The real
-parser still runs on every query and has the last word on syntax.
+parser still runs on every query and has the last word on syntax. The scan also refuses brackets
+nested deeper than MAX_NESTING_DEPTH: Oxigraph's parser recurses once per level, and a few thousand
+levels overflow the stack of the process that evaluates the query.
 """
 
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from .errors import CarekgError
+
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
+# Far beyond any query a person writes, far below the ~5000 levels that overflow an 8 MB stack.
+MAX_NESTING_DEPTH = 256
+_OPENERS = frozenset("({[")
+_CLOSERS = frozenset(")}]")
 
 _TOKEN = re.compile(
     r"""
@@ -28,6 +36,18 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+
+class QueryTooComplex(CarekgError):
+    """A query the engine cannot evaluate safely: nested too deep, or its evaluation overflowed the
+    stack. The client's to fix (a 400), with the line and column where known."""
+
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None):
+        self.reason = reason
+        self.line = line
+        self.column = column
+        where = f" at line {line}, column {column}" if line is not None else ""
+        super().__init__(f"the query is too complex to evaluate{where}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -68,8 +88,35 @@ def tokens(text: str) -> list[Token]:
     return found
 
 
+def check_nesting(text: str, limit: int = MAX_NESTING_DEPTH) -> None:
+    """Raise QueryTooComplex where brackets outside strings, comments and IRIs nest past ``limit``."""
+    depth = 0
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup != "other":
+            continue
+        char = match.group()
+        if char in _OPENERS:
+            depth += 1
+            if depth > limit:
+                line, column = _line_and_column(text, match.start())
+                raise QueryTooComplex(
+                    f"brackets ( {{ [ nest more than {limit} deep here; flatten the query",
+                    line,
+                    column,
+                )
+        elif char in _CLOSERS and depth > 0:
+            depth -= 1
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``offset``."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
 def scan_query(text: str, base_iri: str | None = None) -> QueryScan:
-    """What carekg must know of ``text`` before running it."""
+    """What carekg must know of ``text`` before running it (QueryTooComplex if nested too deep)."""
+    check_nesting(text)
     toks = tokens(text)
     prefixes: dict[str, str] = {}
     base = base_iri

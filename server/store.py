@@ -1,61 +1,119 @@
 """Store access: one small interface, whatever store answers.
 
-The embedded store is Oxigraph in memory, reached through rdflib's API (oxrdflib) for graph work and
-through pyoxigraph itself for SPARQL, which takes per-query datasets and streams results (see DESIGN.md).
+Everything above this module reaches the data through ``Store``: pattern reads (``quads``), in-app
+SPARQL (``query``: page lookups, counts) and the endpoint's timed, serialized answers (``answer``).
+carekg's term model is pyoxigraph's term classes: the embedded store yields them as they are, and a
+remote SPARQL 1.1 store can build them from its results with ``pyoxigraph.parse_query_results``.
+Graphs are named by their IRIs as strings.
+
+The embedded store is Oxigraph in memory; it answers the endpoint in a forked child per query (see
+query_exec), which is why ``answer`` belongs to the store: a remote store sends the query with an
+HTTP timeout instead.
 """
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
-import rdflib
-from oxrdflib import OxigraphStore
 
 from .loading import parse_all
+from .query_exec import QueryJob, run_query_with_timeout
+from .result_writer import Serialized
 from .sources import DataFile
 
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
+
+@runtime_checkable
 class Store(Protocol):
-    """What the server and the CLI need of a store."""
+    """What the server and the CLI need of a store (read-only)."""
 
-    version: str
+    version: str  # changes whenever the data does: a cache key
     built_at: datetime
 
-    def pyoxigraph(self) -> ox.Store: ...
+    def named_graphs(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+        ...
 
-    def rdflib_dataset(self) -> rdflib.Dataset: ...
+    def quads(
+        self,
+        graph: str | GraphName | None = None,
+        *,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+    ) -> Iterator[ox.Quad]:
+        """The quads matching a pattern (None matches anything; ``graph=None``: every graph)."""
+        ...
 
-    def named_graphs(self) -> list[str]: ...
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        union_default: bool = True,
+    ) -> QueryResult:
+        """Evaluate an in-app query. Without ``default_graphs`` or ``named_graphs`` the default graph
+        is the union of all graphs when ``union_default``, else the store's own default graph."""
+        ...
 
-    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]: ...
+    def answer(self, job: QueryJob, timeout: float) -> Serialized:
+        """Evaluate and serialize a client's query, stopping it at ``timeout`` seconds
+        (raises query_exec's QueryTimeout, QuerySyntaxError, QueryFailed or QueryCrashed)."""
+        ...
 
 
 @dataclass
 class EmbeddedStore:
     """Oxigraph in memory, filled once from parsed quads; never written to afterwards."""
 
-    dataset: rdflib.Dataset
     inner: ox.Store
     version: str
     built_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
-    def pyoxigraph(self) -> ox.Store:
-        return self.inner
-
-    def rdflib_dataset(self) -> rdflib.Dataset:
-        return self.dataset
-
     def named_graphs(self) -> list[str]:
-        return sorted(
-            g.value for g in self.pyoxigraph().named_graphs() if isinstance(g, ox.NamedNode)
-        )
+        return sorted(g.value for g in self.inner.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        graph_name = ox.NamedNode(graph) if graph else None
-        return iter(self.pyoxigraph().quads_for_pattern(None, None, None, graph_name))
+    def quads(
+        self,
+        graph: str | GraphName | None = None,
+        *,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+    ) -> Iterator[ox.Quad]:
+        graph_name = ox.NamedNode(graph) if isinstance(graph, str) else graph
+        return iter(self.inner.quads_for_pattern(subject, predicate, object, graph_name))
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        union_default: bool = True,
+    ) -> QueryResult:
+        if default_graphs or named_graphs:
+            return self.inner.query(
+                sparql,
+                default_graph=[ox.NamedNode(g) for g in default_graphs],
+                named_graphs=[ox.NamedNode(g) for g in named_graphs],
+            )
+        return self.inner.query(sparql, use_default_graph_as_union=union_default)
+
+    def answer(self, job: QueryJob, timeout: float) -> Serialized:
+        return run_query_with_timeout(self.inner, job, timeout)
+
+    def pyoxigraph(self) -> ox.Store:
+        """The Oxigraph store itself, for tests and benchmarks; not part of the Store protocol."""
+        return self.inner
 
 
 def dataset_version(quads: Iterable[ox.Quad]) -> str:
@@ -75,5 +133,4 @@ def build_embedded_store(files: Iterable[DataFile]) -> EmbeddedStore:
 def store_from_quads(quads: list[ox.Quad]) -> EmbeddedStore:
     inner = ox.Store()
     inner.extend(quads)
-    dataset = rdflib.Dataset(store=OxigraphStore(store=inner), default_union=True)
-    return EmbeddedStore(dataset=dataset, inner=inner, version=dataset_version(quads))
+    return EmbeddedStore(inner=inner, version=dataset_version(quads))

@@ -32,7 +32,7 @@ Row = dict[str, str | None]
 def run(store: EmbeddedStore, name: str) -> list[Row]:
     """The rows of example ``name``, each variable mapped to its term's lexical value."""
     example = next(q for q in example_queries() if q.name == name)
-    solutions = store.pyoxigraph().query(example.text, use_default_graph_as_union=True)
+    solutions = store.query(example.text)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [
@@ -53,7 +53,7 @@ def test_there_are_at_least_eight_example_queries_with_titles_and_descriptions()
 def test_example_parses_without_predefined_prefixes(
     example: ExampleQuery, builtin_store: EmbeddedStore
 ) -> None:
-    result = builtin_store.pyoxigraph().query(example.text, use_default_graph_as_union=True)
+    result = builtin_store.query(example.text)
     assert isinstance(result, ox.QuerySolutions)
     assert list(result), f"{example.name} returned no rows"
 
@@ -61,7 +61,7 @@ def test_example_parses_without_predefined_prefixes(
 def test_example_queries_fail_without_their_own_prefixes(builtin_store: EmbeddedStore) -> None:
     """The store predefines no prefix, so the tests above prove each query brings its own."""
     with pytest.raises(SyntaxError):
-        builtin_store.pyoxigraph().query("SELECT * WHERE { ?s carekg:level ?o }")
+        builtin_store.query("SELECT * WHERE { ?s carekg:level ?o }")
 
 
 def test_grade_counts_lists_all_six_grades_in_order_of_level(builtin_store: EmbeddedStore) -> None:

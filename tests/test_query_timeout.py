@@ -17,7 +17,7 @@ from endpoint_data import small_store
 from carekg.app import create_app
 from carekg.config import Config
 from carekg.negotiation import SPARQL_JSON
-from carekg.query_exec import QueryJob, QueryTimeout, run_query_with_timeout
+from carekg.query_exec import QueryJob, QueryTimeout
 from carekg.store import EmbeddedStore
 
 # Four unrelated triple patterns over the union graph: about 10^12 rows for the built-in graph,
@@ -123,7 +123,7 @@ def test_timeout_in_process_kills_the_query_process_it_started(
     job = QueryJob(CROSS_JOIN, SPARQL_JSON, None)
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match=r"did not finish within 0\.5 s"):
-        run_query_with_timeout(builtin_store.pyoxigraph(), job, 0.5)
+        builtin_store.answer(job, 0.5)
     assert time.monotonic() - started < 1.5
     assert children_of(os.getpid()) - before == set()
 
@@ -146,7 +146,7 @@ def test_query_process_holds_none_of_the_parents_descriptors(builtin_store: Embe
 
     def run() -> None:
         try:
-            run_query_with_timeout(builtin_store.pyoxigraph(), job, 2.0)
+            builtin_store.answer(job, 2.0)
         except QueryTimeout as exc:
             outcome.append(exc)
 

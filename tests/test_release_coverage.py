@@ -383,7 +383,7 @@ def key_of(sentence: str) -> str:
 
 
 def ask(store: EmbeddedStore, query: str) -> bool:
-    result = store.pyoxigraph().query(PREFIXES + query, use_default_graph_as_union=True)
+    result = store.query(PREFIXES + query)
     assert isinstance(result, ox.QueryBoolean)
     return bool(result)
 
@@ -393,7 +393,7 @@ def evidence_selectors(store: EmbeddedStore) -> list[tuple[str, str, str, str]]:
         ?evidence oa:hasSource source:care-inspectorate-news-2109 ; oa:hasSelector ?selector .
         ?selector oa:exact ?exact .
         OPTIONAL { ?selector oa:prefix ?prefix } OPTIONAL { ?selector oa:suffix ?suffix } }"""
-    solutions = store.pyoxigraph().query(PREFIXES + query, use_default_graph_as_union=True)
+    solutions = store.query(PREFIXES + query)
     assert isinstance(solutions, ox.QuerySolutions)
     rows = []
     for row in solutions:
@@ -478,7 +478,7 @@ def test_the_graph_does_not_state(what: str, builtin_store: EmbeddedStore) -> No
 def test_the_negative_queries_can_fail(builtin_store: EmbeddedStore) -> None:
     """Each negative ASK is answered true once the thing it rules out is added (so it does test something)."""
     store = ox.Store()
-    store.extend(builtin_store.pyoxigraph().quads_for_pattern(None, None, None, None))
+    store.extend(builtin_store.quads())
     carekg = "https://w3id.org/carekg/def/"
     dqv = "http://www.w3.org/ns/dqv#"
     org = "http://www.w3.org/ns/org#"

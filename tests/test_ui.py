@@ -330,7 +330,7 @@ def test_every_example_runs_by_name_with_the_rows_of_the_store(
 ) -> None:
     response = ui_client.get(f"/queries/{example.name}?format=json")
     assert response.status_code == 200
-    expected = builtin_store.pyoxigraph().query(example.text, use_default_graph_as_union=True)
+    expected = builtin_store.query(example.text)
     assert len(response.get_json()["results"]["bindings"]) == len(list(expected))  # type: ignore[arg-type]
 
 

@@ -9,7 +9,7 @@ from ..errors import CarekgError
 from ..http_errors import NotAcceptable
 from ..namespaces import PREFIXES
 from ..negotiation import RDF_GRAPH_FORMATS, RESULT_FORMATS, MediaType, choose
-from ..query_exec import QueryJob, run_query_with_timeout
+from ..query_exec import QueryJob
 from ..query_scan import scan_query
 from .serve import config_from_options, load_store
 
@@ -55,8 +55,12 @@ def query_command(
     """
     text = _query_text(query)
     config = config_from_options(data=data or None, timeout=timeout, max_rows=max_rows)
-    store = load_store(config, command="query").pyoxigraph()
-    scan = scan_query(text)
+    store = load_store(config, command="query")
+    try:
+        scan = scan_query(text)
+    except CarekgError as exc:
+        click.echo(f"carekg query: {exc}", err=True)
+        raise SystemExit(1) from None
     if scan.is_update:
         raise click.UsageError("carekg is read-only: SPARQL Update is not supported")
     results_type = _pick(format_name, RESULT_FORMATS)
@@ -71,7 +75,7 @@ def query_command(
         prefixes=tuple(PREFIXES.items()),
     )
     try:
-        outcome = run_query_with_timeout(store, job, config.timeout)
+        outcome = store.answer(job, config.timeout)
     except CarekgError as exc:
         click.echo(f"carekg query: {exc}", err=True)
         raise SystemExit(1) from None

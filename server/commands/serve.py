@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import gunicorn.http.message
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
@@ -19,9 +20,15 @@ from ..state import DatasetState
 from ..store import EmbeddedStore
 
 THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so threads are cheap
-# gunicorn clamps limit_request_line values of 8190 and above to 8190 bytes, too short for an
-# 8 KB query once URL-encoded; 0 lifts gunicorn's limit and the app enforces max_request_bytes.
-UNLIMITED_REQUEST_LINE = 0
+# The longest request line (method, URL, version) gunicorn reads: room for a GET query of well over
+# 8 KB once URL-encoded; longer queries go by POST, whose body the app bounds (max_request_bytes).
+# Why not gunicorn's own setting alone: it clamps limit_request_line to its module constant
+# MAX_REQUEST_LINE (8190), too short for an 8 KB query, and 0 ("unlimited") lets one client send a
+# request line of any length, which gunicorn's parser re-copies on every read (quadratic: a 200 MB
+# line holds a worker for minutes). gunicorn compares against the module global each time it reads
+# a request, so raising that constant before the server starts raises the clamp; a longer line is
+# refused by gunicorn itself (414 URI Too Long) as soon as it has read this many bytes.
+MAX_REQUEST_LINE_BYTES = 64 * 1024
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -33,6 +40,8 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         super().__init__()
 
     def load_config(self) -> None:
+        # Raise the clamp gunicorn applies to limit_request_line (see MAX_REQUEST_LINE_BYTES).
+        gunicorn.http.message.MAX_REQUEST_LINE = MAX_REQUEST_LINE_BYTES
         for key, value in self.options.items():
             self.cfg.set(key, value)
 
@@ -58,13 +67,17 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
 
 
 def gunicorn_options(config: Config) -> dict[str, Any]:
+    def when_ready(_arbiter: object) -> None:
+        # Said once gunicorn listens, so a port that is taken never gets a "serving" line.
+        click.echo(f"carekg: serving http://{config.host}:{config.port}/sparql", err=True)
+
     return {
         "bind": f"{config.host}:{config.port}",
         "workers": config.workers,
         "worker_class": "gthread",
         "threads": THREADS_PER_WORKER,
         "preload_app": True,
-        "limit_request_line": UNLIMITED_REQUEST_LINE,
+        "limit_request_line": MAX_REQUEST_LINE_BYTES,
         # gthread workers keep beating while a request waits; this only catches a stuck worker.
         "timeout": int(config.timeout) + 30,
         "graceful_timeout": 10,
@@ -73,6 +86,7 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
         "proc_name": "carekg",
         # gunicorn's control socket has one default path per user: two servers would collide.
         "control_socket_disable": True,
+        "when_ready": when_ready,
     }
 
 
@@ -160,7 +174,6 @@ def serve_command(
         ui_assets=ui_assets,
     )
     app = build_app(config)
-    click.echo(f"carekg: serving http://{config.host}:{config.port}/sparql", err=True)
     GunicornServer(app, gunicorn_options(config)).run()
 
 

@@ -22,9 +22,8 @@ GraphSizes = tuple[int, dict[str, int]]
 
 def graph_sizes(store: Store) -> GraphSizes:
     """Triples in the (union) default graph, and in each named graph."""
-    inner = store.pyoxigraph()
-    total = inner.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", use_default_graph_as_union=True)
-    per_graph = inner.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    total = store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
+    per_graph = store.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
     assert isinstance(total, ox.QuerySolutions) and isinstance(per_graph, ox.QuerySolutions)
     default_size = int(next(iter(total))["n"].value)  # type: ignore[union-attr]
     sizes = {

@@ -6,7 +6,7 @@ from ..config import Config
 from ..http_errors import BadRequest, Forbidden, NotAcceptable
 from ..namespaces import PREFIXES
 from ..negotiation import RDF_GRAPH_FORMATS, RESULT_FORMATS, MediaType, choose
-from ..query_exec import QueryJob, run_query_with_timeout
+from ..query_exec import QueryJob
 from ..query_scan import QueryScan, scan_query
 from ..result_writer import Serialized
 from ..state import current_store
@@ -97,7 +97,7 @@ def answer_query(protocol: ProtocolRequest) -> Response:
     cache = result_cache(current_app)
     outcome = cache.get(key)
     if outcome is None:
-        outcome = run_query_with_timeout(store.pyoxigraph(), job, config.timeout)
+        outcome = store.answer(job, config.timeout)
         cache.put(key, outcome)
     return _result_response(outcome, config)
 

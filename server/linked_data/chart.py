@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..store import Store
 from .sparql import select
 
 GRADE_COUNTS_QUERY = """
@@ -74,7 +75,7 @@ class GradeChart:
         return f"{self.total} quality indicators by grade: " + ", ".join(stated)
 
 
-def grade_chart(store: ox.Store, inspection: str, label: Callable[[str], str]) -> GradeChart | None:
+def grade_chart(store: Store, inspection: str, label: Callable[[str], str]) -> GradeChart | None:
     """The chart of ``inspection``'s grade counts, highest grade first; None if it has none.
 
     ``label`` gives each grade's label. Grades of the same scheme without an observation get a bar

@@ -10,10 +10,10 @@ from flask import Response, render_template
 
 from ..http_errors import NotFound
 from ..state import current_store
+from ..store import Store, store_from_quads
 from .dcat import dcat_triples
 from .describe import Term
 from .documents import DOCUMENT_EXTENSIONS, alternates, document_response, negotiated_format
-from .downloads import dump_bytes
 from .iris import base_iri, server_url
 from .labels import Labeller
 from .memo import memoized
@@ -34,15 +34,8 @@ def description_triples() -> list[ox.Triple]:
     base = base_iri()
     root = server_url("")
 
-    def size_of(format_name: str, gz: bool) -> int:
-        from ..dumps import FORMATS_BY_NAME
-
-        return len(dump_bytes(store, FORMATS_BY_NAME[format_name], None, gz=gz))
-
     def compute() -> list[ox.Triple]:
-        return void_triples(store, base, server_url) + dcat_triples(
-            store, base, server_url, size_of
-        )
+        return void_triples(store, base, server_url) + dcat_triples(store, base, server_url)
 
     return memoized(store, ("dataset-description", base, root), compute)
 
@@ -79,27 +72,26 @@ def _answer(path: str, extension: str | None, subject: str, triples_of: object) 
         statements = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
         return render_template(
             "resource.html",
-            page=resource_page(store, subject, statements, current_store().pyoxigraph()),
+            page=resource_page(store, subject, statements, current_store()),
             alternates=alternates(path),
         )
 
     return document_response(media_type, triples, page, path, negotiated)
 
 
-def _page_store(triples: list[ox.Triple]) -> ox.Store:
+def _page_store(triples: list[ox.Triple]) -> Store:
     """The description with the labels of carekg's terms, to render as a resource page."""
-    inner = current_store().pyoxigraph()
-    store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    served = current_store()
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
     for predicate in LABEL_PREDICATES:
-        store.extend(inner.quads_for_pattern(None, predicate, None, None))
-    return store
+        quads.extend(served.quads(predicate=predicate))
+    return store_from_quads(quads)
 
 
 def _validation_html(triples: list[ox.Triple]) -> str:
     store = current_store()
     validation = validation_of(store)
-    labeller = Labeller(_page_store(triples), store.pyoxigraph())
+    labeller = Labeller(_page_store(triples), store)
     results = []
     for result in sorted(validation_results(triples), key=lambda r: (r["focus"], r["message"])):
         focus = result["focus"]

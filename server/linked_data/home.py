@@ -32,10 +32,10 @@ class InspectionRow:
 
 
 def inspection_rows() -> list[InspectionRow]:
-    inner = current_store().pyoxigraph()
-    labeller = Labeller(inner)
+    store = current_store()
+    labeller = Labeller(store)
     rows = {}
-    for row in select(inner, INSPECTIONS_QUERY):
+    for row in select(store, INSPECTIONS_QUERY):
         inspection, area = row["inspection"], row["area"]
         if isinstance(inspection, ox.NamedNode) and inspection.value not in rows:
             rows[inspection.value] = InspectionRow(

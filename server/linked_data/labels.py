@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..store import Store
 from .iris import compact, href, local_path
 
 NAME_PREDICATES = tuple(
@@ -87,7 +88,7 @@ def _is_web(iri: str) -> bool:
 class Labeller:
     """Looks up labels in a store, remembering them for the page being built."""
 
-    def __init__(self, store: ox.Store, served: ox.Store | None = None):
+    def __init__(self, store: Store, served: Store | None = None):
         self.store = store  # where labels are looked up
         self.served = served if served is not None else store  # what the server can show
         self._labels: dict[str, str] = {}
@@ -103,9 +104,9 @@ class Labeller:
         if iri not in self._known:
             node = ox.NamedNode(iri)
             self._known[iri] = (
-                next(self.served.quads_for_pattern(node, None, None, None), None) is not None
-                or next(self.served.quads_for_pattern(None, None, node, None), None) is not None
-                or next(self.served.quads_for_pattern(None, None, None, node), None) is not None
+                next(self.served.quads(subject=node), None) is not None
+                or next(self.served.quads(object=node), None) is not None
+                or next(self.served.quads(node), None) is not None
             )
         return self._known[iri]
 
@@ -135,7 +136,7 @@ class Labeller:
         for predicate in NAME_PREDICATES:
             literals = [
                 q.object
-                for q in self.store.quads_for_pattern(node, predicate, None, None)
+                for q in self.store.quads(subject=node, predicate=predicate)
                 if isinstance(q.object, ox.Literal)
             ]
             if literals:

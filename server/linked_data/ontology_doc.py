@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..store import Store
 from .describe import RDF_TYPE
 from .iris import compact
 from .labels import Labeller, Value
@@ -63,7 +64,7 @@ class OntologyDoc:
     sections: list[Section]
 
 
-def ontology_doc(store: ox.Store, ontology_iri: str, statements: list[ox.Quad]) -> OntologyDoc:
+def ontology_doc(store: Store, ontology_iri: str, statements: list[ox.Quad]) -> OntologyDoc:
     labeller = Labeller(store)
     header = resource_page(store, ontology_iri, statements)
     namespace = ontology_iri.rstrip("/#") + "/"
@@ -75,7 +76,7 @@ def ontology_doc(store: ox.Store, ontology_iri: str, statements: list[ox.Quad]) 
             {
                 q.subject
                 for cls in classes
-                for q in store.quads_for_pattern(None, RDF_TYPE, ox.NamedNode(cls), None)
+                for q in store.quads(predicate=RDF_TYPE, object=ox.NamedNode(cls))
                 if q.subject in graph_terms
                 and isinstance(q.subject, ox.NamedNode)
                 and q.subject.value.startswith(namespace)
@@ -91,18 +92,18 @@ def ontology_doc(store: ox.Store, ontology_iri: str, statements: list[ox.Quad]) 
     )
 
 
-def _term(store: ox.Store, term: ox.NamedNode, labeller: Labeller) -> TermDoc:
+def _term(store: Store, term: ox.NamedNode, labeller: Labeller) -> TermDoc:
     definitions = sorted(
         q.object.value
         for predicate in (SKOS_DEFINITION, RDFS_COMMENT)
-        for q in store.quads_for_pattern(term, predicate, None, None)
+        for q in store.quads(subject=term, predicate=predicate)
         if isinstance(q.object, ox.Literal)
     )
     relations = []
     for name, predicate in RELATIONS:
         values = sorted(
-            {labeller.value(q.object) for q in store.quads_for_pattern(
-                term, ox.NamedNode(predicate), None, None)},
+            {labeller.value(q.object)
+             for q in store.quads(subject=term, predicate=ox.NamedNode(predicate))},
             key=lambda v: v.text.lower(),
         )  # fmt: skip
         if values:

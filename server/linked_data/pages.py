@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import CAREKG, OA
+from ..store import Store
 from .chart import GradeChart, grade_chart
 from .describe import RDF_TYPE, Term
 from .labels import Labeller, Value
@@ -67,7 +68,7 @@ class ResourcePage:
 
 
 def resource_page(
-    store: ox.Store, iri: str, statements: list[ox.Quad], served: ox.Store | None = None
+    store: Store, iri: str, statements: list[ox.Quad], served: Store | None = None
 ) -> ResourcePage:
     """The page of ``iri``; ``statements`` are what its document holds (used for its own properties).
 
@@ -120,46 +121,46 @@ def resource_page(
     )
 
 
-def _referenced_by(store: ox.Store, node: ox.NamedNode, labeller: Labeller) -> list[Reference]:
+def _referenced_by(store: Store, node: ox.NamedNode, labeller: Labeller) -> list[Reference]:
     pairs = {
         (q.subject, q.predicate)
-        for q in store.quads_for_pattern(None, None, node, None)
+        for q in store.quads(object=node)
         if isinstance(q.subject, ox.NamedNode)
     }
     references = [Reference(labeller.value(s), labeller.value(p)) for s, p in pairs]
     return sorted(references, key=lambda r: (_value_key(r.predicate), _value_key(r.subject)))
 
 
-def _evidence_of(store: ox.Store, node: ox.NamedNode, labeller: Labeller) -> list[Passage]:
+def _evidence_of(store: Store, node: ox.NamedNode, labeller: Labeller) -> list[Passage]:
     passages = []
-    for quad in store.quads_for_pattern(node, EVIDENCE, None, None):
+    for quad in store.quads(subject=node, predicate=EVIDENCE):
         if isinstance(quad.object, ox.NamedNode):
             passages.extend(_passages(store, quad.object, labeller, with_citations=False))
     unique = {(p.evidence.iri, p.exact): p for p in passages}
     return sorted(unique.values(), key=lambda p: (p.exact, p.evidence.iri or ""))
 
 
-def _passages_from(store: ox.Store, node: ox.NamedNode, labeller: Labeller) -> list[Passage]:
+def _passages_from(store: Store, node: ox.NamedNode, labeller: Labeller) -> list[Passage]:
     passages = []
-    for quad in store.quads_for_pattern(None, HAS_SOURCE, node, None):
+    for quad in store.quads(predicate=HAS_SOURCE, object=node):
         if isinstance(quad.subject, ox.NamedNode):
             passages.extend(_passages(store, quad.subject, labeller, with_citations=True))
     return sorted(passages, key=lambda p: (p.exact, p.evidence.iri or ""))
 
 
 def _passages(
-    store: ox.Store, evidence: ox.NamedNode, labeller: Labeller, with_citations: bool
+    store: Store, evidence: ox.NamedNode, labeller: Labeller, with_citations: bool
 ) -> list[Passage]:
-    sources = [q.object for q in store.quads_for_pattern(evidence, HAS_SOURCE, None, None)]
+    sources = [q.object for q in store.quads(subject=evidence, predicate=HAS_SOURCE)]
     source = labeller.value(min(sources, key=str)) if sources else None
     cited_by: list[Value] = []
     if with_citations:
         cited_by = sorted(
-            {labeller.value(q.subject) for q in store.quads_for_pattern(None, EVIDENCE, evidence)},
+            {labeller.value(q.subject) for q in store.quads(predicate=EVIDENCE, object=evidence)},
             key=_value_key,
         )
     passages = []
-    for quad in store.quads_for_pattern(evidence, HAS_SELECTOR, None, None):
+    for quad in store.quads(subject=evidence, predicate=HAS_SELECTOR):
         selector = quad.object
         if not isinstance(selector, ox.NamedNode):
             continue
@@ -179,10 +180,10 @@ def _passages(
     return passages
 
 
-def _text(store: ox.Store, node: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
+def _text(store: Store, node: ox.NamedNode, predicate: ox.NamedNode) -> str | None:
     values = sorted(
         q.object.value
-        for q in store.quads_for_pattern(node, predicate, None, None)
+        for q in store.quads(subject=node, predicate=predicate)
         if isinstance(q.object, ox.Literal)
     )
     return values[0] if values else None

@@ -14,6 +14,7 @@ from flask import Response, redirect, render_template
 
 from ..negotiation import HTML, MediaType
 from ..state import current_store
+from ..store import Store
 from .describe import describe, is_known
 from .documents import DOCUMENT_EXTENSIONS, alternates, document_response, negotiated_format
 from .iris import THING_ROOTS, base_iri, document_path, iri_for_path, local_path, server_url
@@ -56,7 +57,6 @@ def document(path: str) -> Response:
 
 def _document(iri: str, media_type: MediaType, negotiated: bool) -> Response:
     store = current_store()
-    inner = store.pyoxigraph()
     statements = _statements(iri)
     doc_path = document_path(iri)
     ontology = iri == base_iri() + "def"
@@ -64,12 +64,12 @@ def _document(iri: str, media_type: MediaType, negotiated: bool) -> Response:
     def page() -> str:
         if ontology and media_type == HTML:
             return render_template(
-                "ontology.html", doc=ontology_doc(inner, iri, statements),
+                "ontology.html", doc=ontology_doc(store, iri, statements),
                 alternates=alternates(doc_path),
             )  # fmt: skip
         return render_template(
             "resource.html",
-            page=resource_page(inner, iri, statements),
+            page=resource_page(store, iri, statements),
             alternates=alternates(doc_path),
         )
 
@@ -78,7 +78,7 @@ def _document(iri: str, media_type: MediaType, negotiated: bool) -> Response:
 
 def _statements(iri: str) -> list[ox.Quad]:
     store = current_store()
-    statements = describe(store.pyoxigraph(), iri)
+    statements = describe(store, iri)
     if iri in store.named_graphs():
         statements += [
             ox.Quad(t.subject, t.predicate, t.object)
@@ -89,14 +89,14 @@ def _statements(iri: str) -> list[ox.Quad]:
 
 def _resolvable(iri: str) -> bool:
     store = current_store()
-    return iri in store.named_graphs() or is_known(store.pyoxigraph(), iri)
+    return iri in store.named_graphs() or is_known(store, iri)
 
 
 def not_found(iri: str) -> Response:
     """404 with the resources whose IRIs look most like the one asked for."""
     store = current_store()
-    known = memoized(store, "known-iris", lambda: _local_iris(store.pyoxigraph()))
-    labeller = Labeller(store.pyoxigraph())
+    known = memoized(store, "known-iris", lambda: _local_iris(store))
+    labeller = Labeller(store)
     close = difflib.get_close_matches(iri, known, n=SUGGESTIONS, cutoff=0.6)
     suggestions = [labeller.value(ox.NamedNode(c)) for c in close]
     body = render_template("not_found.html", iri=iri, suggestions=suggestions, alternates=[])
@@ -104,9 +104,9 @@ def not_found(iri: str) -> Response:
     return response
 
 
-def _local_iris(inner: ox.Store) -> list[str]:
+def _local_iris(store: Store) -> list[str]:
     iris: set[str] = set()
-    for quad in inner.quads_for_pattern(None, None, None, None):
+    for quad in store.quads():
         for term in (quad.subject, quad.object):
             if isinstance(term, ox.NamedNode) and local_path(term.value) is not None:
                 iris.add(term.value)
@@ -126,12 +126,11 @@ BROWSE_LIMIT = 1000
 def browse() -> Response:
     """Every carekg resource, grouped by class (the crawl start for things nothing links to)."""
     store = current_store()
-    inner = store.pyoxigraph()
-    labeller = Labeller(inner)
+    labeller = Labeller(store)
     members: dict[str, set[str]] = {}
     typed: set[str] = set()
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    for quad in inner.quads_for_pattern(None, rdf_type, None, None):
+    for quad in store.quads(predicate=rdf_type):
         subject, cls = quad.subject, quad.object
         if (
             isinstance(subject, ox.NamedNode)
@@ -147,7 +146,7 @@ def browse() -> Response:
             Group(labeller.value(ox.NamedNode(class_iri)), values[:BROWSE_LIMIT], len(values))
         )
     groups.sort(key=lambda g: _key(g.cls))
-    known = memoized(store, "known-iris", lambda: _local_iris(inner))
+    known = memoized(store, "known-iris", lambda: _local_iris(store))
     untyped = sorted(
         (
             labeller.value(ox.NamedNode(i))

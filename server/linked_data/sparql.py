@@ -2,9 +2,11 @@
 
 import pyoxigraph as ox
 
+from ..store import Store
 
-def select(store: ox.Store, query: str) -> list[ox.QuerySolution]:
-    result = store.query(query, use_default_graph_as_union=True)
+
+def select(store: Store, query: str) -> list[ox.QuerySolution]:
+    result = store.query(query)
     if not isinstance(result, ox.QuerySolutions):
         raise TypeError("expected a SELECT query")
     return list(result)

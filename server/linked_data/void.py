@@ -178,12 +178,11 @@ def _vocabularies(stats: Statistics) -> set[str]:
 
 
 def _examples(store: Store) -> list[ox.NamedNode]:
-    inner = store.pyoxigraph()
     examples = []
     for cls in EXAMPLE_CLASSES:
         subjects = sorted(
-            (q.subject for q in inner.quads_for_pattern(None, ox.NamedNode(RDF + "type"),
-                                                        ox.NamedNode(cls), None)),
+            (q.subject for q in store.quads(predicate=ox.NamedNode(RDF + "type"),
+                                            object=ox.NamedNode(cls))),
             key=str,
         )  # fmt: skip
         if subjects and isinstance(subjects[0], ox.NamedNode):
