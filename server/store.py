@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
 import pyoxigraph as ox
+import rdflib
+from oxrdflib import OxigraphStore
 
 from .loading import parse_all
 from .query_exec import QueryJob, run_query_with_timeout
@@ -114,6 +116,14 @@ class EmbeddedStore:
     def pyoxigraph(self) -> ox.Store:
         """The Oxigraph store itself, for tests and benchmarks; not part of the Store protocol."""
         return self.inner
+
+    def rdflib_dataset(self) -> rdflib.Dataset:
+        """rdflib's API over this same Oxigraph store (oxrdflib, no copy), for Python users of carekg.
+
+        The default graph is the union of all graphs, as on the endpoint. Pass queries as strings: a
+        prepared query object makes oxrdflib fall back to rdflib's own, much slower, engine.
+        """
+        return rdflib.Dataset(store=OxigraphStore(store=self.inner), default_union=True)
 
 
 def dataset_version(quads: Iterable[ox.Quad]) -> str:

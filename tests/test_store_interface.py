@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 
 from carekg.negotiation import by_name
 from carekg.query_exec import QueryJob, QuerySyntaxError
@@ -135,3 +136,19 @@ def test_only_the_store_modules_reach_the_oxigraph_store() -> None:
         if calls.search((SERVER / module).read_text(encoding="utf-8"))
     }
     assert callers <= STORE_MODULES
+
+
+def test_rdflib_api_runs_on_the_same_oxigraph_store(builtin_store: EmbeddedStore) -> None:
+    dataset = builtin_store.rdflib_dataset()
+    rows = list(
+        dataset.query(
+            "SELECT ?r WHERE { ?r a <https://w3id.org/carekg/def/Recommendation> }"  # a string
+        )
+    )
+    assert len(rows) == 10
+    report_graph = dataset.graph(
+        rdflib.URIRef("https://w3id.org/carekg/graph/south-lanarkshire-2014")
+    )
+    assert len(report_graph) == sum(
+        1 for _ in builtin_store.quads("https://w3id.org/carekg/graph/south-lanarkshire-2014")
+    )

@@ -16,6 +16,7 @@ from ..app import create_app
 from ..build import build_store
 from ..config import Config
 from ..errors import CarekgError
+from ..linked_data import warm_caches
 from ..state import DatasetState
 from ..store import EmbeddedStore
 
@@ -63,6 +64,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         except CarekgError as exc:
             click.echo(f"carekg serve: reload failed, still serving {old_version}: {exc}", err=True)
         else:
+            warm_caches(self.application)
             click.echo(f"carekg serve: reloaded, serving {new_store.version}", err=True)
 
 
@@ -205,4 +207,6 @@ def load_store(config: Config, command: str = "serve") -> EmbeddedStore:
 
 
 def build_app(config: Config) -> Flask:
-    return create_app(config, store=load_store(config))
+    app = create_app(config, store=load_store(config))
+    warm_caches(app)  # in the master, before gunicorn forks: every worker inherits the same results
+    return app
