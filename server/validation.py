@@ -17,21 +17,19 @@ from typing import Any
 import pyoxigraph as ox
 import rdflib
 from pyshacl import validate as pyshacl_validate
-from rdflib.namespace import SH, XSD
+from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.plugins.stores.memory import Memory
 from rdflib.query import Result
-from rdflib.term import BNode, Literal, Node, URIRef
+from rdflib.term import BNode, Node, URIRef
 
-from .errors import UnreadableInputError
 from .loading import parse_all
 from .sources import DataFile, bundled_data_files, graph_iri_for
+from .terms import to_rdflib
 
 SHAPES_PACKAGE = "carekg.shapes"
 ONTOLOGY_PACKAGE = "carekg.ontology"
-
-_XSD_STRING = str(XSD.string)
 
 
 @dataclass(frozen=True)
@@ -96,22 +94,6 @@ def builtin_ontology_files() -> list[DataFile]:
     ]
 
 
-def rdflib_term(term: object) -> Node:
-    """The rdflib term for a pyoxigraph term (plain literals stay plain, as rdflib parses them)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    raise UnreadableInputError(f"cannot validate an RDF 1.2 triple term: {term}")
-
-
 @lru_cache(maxsize=512)
 def prepared_query(text: str, namespaces: tuple[tuple[str, str], ...] = ()) -> Query:
     """A SPARQL query parsed once: prepared queries are rdflib's way to run one query many times."""
@@ -154,7 +136,7 @@ def union_graph(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     graph = PreparedQueryGraph()
     for quad in quads:
         graph.add(
-            (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))  # type: ignore[arg-type]
+            (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))  # type: ignore[arg-type]
         )
     return graph
 

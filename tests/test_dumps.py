@@ -11,7 +11,7 @@ from rdflib.compare import isomorphic
 
 from carekg.dumps import FORMATS, FORMATS_BY_NAME, DumpFormat, dump, serialize
 from carekg.store import EmbeddedStore
-from carekg.validation import rdflib_term
+from carekg.terms import to_rdflib
 
 # rdflib's parsers call their own deprecated Dataset API.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -30,9 +30,7 @@ def store_graph(store: EmbeddedStore, graph: str | None = None) -> rdflib.Graph:
     """The store's union (or one named graph) as an rdflib graph."""
     result = rdflib.Graph()
     for quad in store.quads(graph):
-        result.add(
-            (rdflib_term(quad.subject), rdflib_term(quad.predicate), rdflib_term(quad.object))
-        )  # type: ignore[arg-type]
+        result.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
     return result
 
 

@@ -20,6 +20,7 @@ from flask import Response, redirect, render_template
 from rdflib.compare import to_canonical_graph
 
 from ..http_errors import NotFound
+from ..terms import to_oxigraph
 from ..validation import load_shapes, shape_files
 from .documents import DOCUMENT_EXTENSIONS, alternates, document_response, negotiated_format
 from .iris import base_iri, compact, server_url
@@ -126,24 +127,11 @@ def _names_a_shape(iri: str) -> bool:
 
 
 def _canonical_triples(graph: rdflib.Graph) -> list[ox.Triple]:
-    def term(node: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        if isinstance(node, rdflib.BNode):
-            return ox.BlankNode(str(node))
-        if isinstance(node, rdflib.URIRef):
-            return ox.NamedNode(str(node))
-        if isinstance(node, rdflib.Literal):
-            if node.language:
-                return ox.Literal(str(node), language=node.language)
-            if node.datatype:
-                return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-            return ox.Literal(str(node))
-        raise TypeError(f"unexpected term in the shapes: {node!r}")
-
     triples = []
     for s, p, o in to_canonical_graph(graph):
-        subject = term(s)
+        subject = to_oxigraph(s)
         assert not isinstance(subject, ox.Literal)
-        triples.append(ox.Triple(subject, ox.NamedNode(str(p)), term(o)))
+        triples.append(ox.Triple(subject, ox.NamedNode(str(p)), to_oxigraph(o)))
     return triples
 
 

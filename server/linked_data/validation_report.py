@@ -19,6 +19,7 @@ import rdflib
 from rdflib.compare import to_canonical_graph
 
 from ..store import Store
+from ..terms import to_oxigraph
 from ..validation import load_shapes, shape_files, union_graph, validate
 from .describe import Term
 from .shapes import shapes_iri, shapes_version
@@ -108,26 +109,16 @@ def _skolemized(
 ) -> list[ox.Triple]:
     reports = {s for s in canonical.subjects(rdflib.RDF.type, rdflib.SH.ValidationReport)}
 
-    def term(node: rdflib.term.Node) -> ox.NamedNode | ox.Literal:
-        if isinstance(node, rdflib.BNode):
-            if node in reports:
-                return report_node
-            return ox.NamedNode(f"{report_url}#node-{str(node)[:16]}")
-        if isinstance(node, rdflib.URIRef):
-            return ox.NamedNode(str(node))
-        if isinstance(node, rdflib.Literal):
-            if node.language:
-                return ox.Literal(str(node), language=node.language)
-            if node.datatype:
-                return ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype)))
-            return ox.Literal(str(node))
-        raise TypeError(f"unexpected term in a SHACL report: {node!r}")
+    def skolem(node: rdflib.BNode) -> ox.NamedNode:
+        return (
+            report_node if node in reports else ox.NamedNode(f"{report_url}#node-{str(node)[:16]}")
+        )
 
     triples = []
     for s, p, o in canonical:
-        subject = term(s)
+        subject = to_oxigraph(s, skolem)
         assert isinstance(subject, ox.NamedNode)
-        triples.append(ox.Triple(subject, ox.NamedNode(str(p)), term(o)))
+        triples.append(ox.Triple(subject, ox.NamedNode(str(p)), to_oxigraph(o, skolem)))
     return triples
 
 
