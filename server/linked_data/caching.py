@@ -1,7 +1,7 @@
 """HTTP validators for every response: an ETag per representation and Last-Modified, and 304 answers.
 
 The ETag is derived from the dataset version (a hash of its canonical N-Quads), carekg's own version (the
-pages' templates), the representation (Content-Type and Content-Encoding) and the address the server is
+pages' templates), the shapes' version (the validation report and the shapes document), the representation (Content-Type and Content-Encoding) and the address the server is
 reached at (links in pages and dataset descriptions name it). Last-Modified is when the dataset was built.
 Installed app-wide, so query responses (GET /sparql) get them too.
 """
@@ -12,6 +12,7 @@ from flask import Response, request
 
 from .. import __version__
 from ..state import current_store
+from .shapes import bundled_shapes
 
 VALIDATED_METHODS = ("GET", "HEAD")
 
@@ -27,6 +28,7 @@ def add_validators(response: Response) -> Response:
                 (
                     store.version,
                     __version__,
+                    bundled_shapes().version,
                     request.host_url + request.script_root,
                     response.headers.get("Content-Type", ""),
                     response.headers.get("Content-Encoding", ""),
