@@ -2,7 +2,7 @@
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from .namespaces import BASE_IRI
@@ -23,7 +23,6 @@ class Config:
     max_request_bytes: int = 1_000_000
     ui_assets: Path | None = None  # folder holding YASGUI's files; None: carekg/static/yasgui
     proxy_hops: int = 0  # reverse proxies whose X-Forwarded-* headers are trusted; 0: ignore them
-    extra: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Config":
@@ -31,8 +30,6 @@ class Config:
         environ = os.environ if environ is None else environ
         values: dict[str, object] = {}
         for f in fields(cls):
-            if f.name == "extra":
-                continue
             raw = environ.get(ENV_PREFIX + f.name.upper())
             if raw is not None:
                 values[f.name] = _convert(f.name, raw)

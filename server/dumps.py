@@ -48,7 +48,6 @@ FORMATS: tuple[DumpFormat, ...] = (
 )
 FORMATS_BY_NAME = {f.name: f for f in FORMATS}
 FORMATS_BY_EXTENSION = {f.extension: f for f in FORMATS}
-FORMATS_BY_MEDIA_TYPE = {f.media_type: f for f in FORMATS}
 
 # ``id:`` would give names like ``id:inspection\/x`` (a slash must be escaped in a prefixed name).
 SERIALIZATION_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "id"}

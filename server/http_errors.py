@@ -44,11 +44,6 @@ class NotFound(HttpError):
     title = "Not Found"
 
 
-class MethodNotAllowed(HttpError):
-    status = 405
-    title = "Method Not Allowed"
-
-
 class NotAcceptable(HttpError):
     status = 406
     title = "Not Acceptable"

@@ -141,6 +141,11 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
     "[env CAREKG_PROXY_HOPS; default 0: clients reach the server directly]",
 )
 @click.option(
+    "--base-iri",
+    help="The IRI base the data's things and terms are minted under; request paths map onto it. "
+    "[env CAREKG_BASE_IRI; default https://w3id.org/carekg/]",
+)
+@click.option(
     "--ui-assets",
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder holding the query UI's YASGUI files. [env CAREKG_UI_ASSETS; default: the "
@@ -156,6 +161,7 @@ def serve_command(
     max_rows: int | None,
     max_request_bytes: int | None,
     proxy_hops: int | None,
+    base_iri: str | None,
     ui_assets: Path | None,
 ) -> None:
     """Serve the SPARQL 1.1 endpoint (/sparql) and the linked-data pages with gunicorn.
@@ -173,6 +179,7 @@ def serve_command(
         max_rows=max_rows,
         max_request_bytes=max_request_bytes,
         proxy_hops=proxy_hops,
+        base_iri=base_iri,
         ui_assets=ui_assets,
     )
     app = build_app(config)
