@@ -159,3 +159,11 @@ def test_another_base_iri_maps_request_paths_to_its_iris(tmp_path: object) -> No
     assert client.get("/id/thing").status_code == 303
     turtle = client.get("/doc/id/thing.ttl")
     assert b"https://example.org/kg/id/thing" in turtle.data
+
+
+@pytest.mark.parametrize(
+    "path", ["/id/a%20b", "/doc/id/a%7Bb", "/def/a%20b", "/graph/a%20b", "/id/%25", "/shapes/a%7Bb"]
+)
+def test_a_path_that_is_no_valid_iri_is_not_found(client: FlaskClient, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.status_code == 404

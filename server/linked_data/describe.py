@@ -43,8 +43,12 @@ def statements_about(store: Store, node: ox.NamedNode) -> list[ox.Quad]:
 
 
 def is_known(store: Store, iri: str) -> bool:
-    """True when the IRI occurs in the data as a subject or an object."""
-    node = ox.NamedNode(iri)
+    """True when the IRI occurs in the data as a subject or an object (never for a malformed IRI,
+    such as a request path with a space: that is a 404, not an error)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
     return _any(_match(store, subject=node)) or _any(_match(store, obj=node))
 
 

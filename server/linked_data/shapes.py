@@ -122,7 +122,10 @@ def shapes_document(extension: str | None = None) -> Response:
 
 
 def _names_a_shape(iri: str) -> bool:
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:  # a request path that is no IRI names no shape
+        return False
     return any(t.subject == node for t in bundled_shapes().triples)
 
 
