@@ -6,8 +6,6 @@ import pyoxigraph as ox
 from rdflib.namespace import XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
-from .errors import UnreadableInputError
-
 _XSD_STRING = str(XSD.string)
 
 OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -26,7 +24,8 @@ def to_rdflib(term: object) -> Node:
         if datatype == _XSD_STRING:
             return Literal(term.value)
         return Literal(term.value, datatype=URIRef(datatype))
-    raise UnreadableInputError(f"cannot convert an RDF 1.2 triple term: {term}")
+    # Loading refuses triple terms, so none can reach here from the data.
+    raise TypeError(f"cannot convert an RDF 1.2 triple term: {term}")
 
 
 def to_oxigraph(

@@ -1,10 +1,15 @@
 """Parsing reports a malformed file as file:line:column and what the parser expected, nothing else."""
 
+import gzip
+from pathlib import Path
+
+import pyoxigraph as ox
 import pytest
 
 from carekg.errors import RdfSyntaxError, UnreadableInputError
-from carekg.loading import format_for, parse_quads
+from carekg.loading import format_for, parse_all, parse_quads, read_data_files
 from carekg.sources import DataFile
+from carekg.store import dataset_version
 
 PREFIX = b"@prefix a: <http://example.org/> .\n"
 
@@ -60,3 +65,33 @@ def test_broken_rdf_xml_is_reported_with_its_line(document: bytes, line: int, me
         parse_quads(DataFile("report.rdf", document, None))
     assert error.value.line == line
     assert error.value.message == f"not well-formed XML: {message}"
+
+
+def test_same_files_give_the_same_blank_nodes_and_no_two_files_share_one() -> None:
+    data = PREFIX + b"a:b a:c [ a:d 1 ] ."
+    first = parse_all([DataFile("one.ttl", data, None), DataFile("two.ttl", data, None)])
+    again = parse_all([DataFile("one.ttl", data, None), DataFile("two.ttl", data, None)])
+    assert first == again
+    assert dataset_version(first) == dataset_version(again)
+    blank_nodes = {q.object for q in first if isinstance(q.object, ox.BlankNode)}
+    assert len(blank_nodes) == 2  # one per file
+
+
+def test_gzipped_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "data.nt.gz"
+    path.write_bytes(gzip.compress(b"<http://a> <http://b> <http://c> .\n"))
+    (file,) = read_data_files([path])
+    assert [q.object for q in parse_quads(file)] == [ox.NamedNode("http://c")]
+
+
+def test_broken_gzip_file_is_unreadable_input(tmp_path: Path) -> None:
+    path = tmp_path / "data.nt.gz"
+    path.write_bytes(b"<http://a> <http://b> <http://c> .\n")
+    with pytest.raises(UnreadableInputError, match=r"data\.nt\.gz: not a readable gzip file"):
+        read_data_files([path])
+
+
+def test_rdf_1_2_triple_term_is_refused_naming_the_file() -> None:
+    data = b"<http://a> <http://b> <<( <http://c> <http://d> <http://e> )>> .\n"
+    with pytest.raises(UnreadableInputError, match=r"^star\.nt: holds an RDF 1\.2 triple term"):
+        parse_quads(DataFile("star.nt", data, None))
