@@ -18,6 +18,7 @@ from carekg.config import Config
 from carekg.dumps import FORMATS_BY_NAME
 from carekg.linked_data import warm_caches
 from carekg.linked_data.downloads import dump_bytes
+from carekg.linked_data.memo import VersionMemo
 from carekg.linked_data.validation_report import validation_of
 from carekg.sources import bundled_data_files
 from carekg.store import EmbeddedStore, build_embedded_store
@@ -181,3 +182,15 @@ def test_warm_caches_computes_before_the_fork_what_workers_then_share() -> None:
 
     # A child that found nothing computed would build new objects, at other addresses.
     assert in_forked_child(computed_objects) == computed_objects()
+
+
+def test_memo_of_per_version_values_stays_bounded_whatever_hosts_clients_name(
+    builtin_store: EmbeddedStore,
+) -> None:
+    memo = VersionMemo(max_entries=3)
+    for host in range(10):
+        assert (
+            memo.get(builtin_store, ("description", f"http://host-{host}/"), lambda: host) == host
+        )
+    assert len(memo) == 3
+    assert memo.get(builtin_store, ("description", "http://host-9/"), lambda: -1) == 9  # still held
