@@ -189,8 +189,7 @@ def test_memo_of_per_version_values_stays_bounded_whatever_hosts_clients_name(
 ) -> None:
     memo = VersionMemo(max_entries=3)
     for host in range(10):
-        assert (
-            memo.get(builtin_store, ("description", f"http://host-{host}/"), lambda: host) == host
-        )
+        key = ("description", f"http://host-{host}/")
+        assert memo.get(builtin_store, key, lambda value=host: value) == host
     assert len(memo) == 3
     assert memo.get(builtin_store, ("description", "http://host-9/"), lambda: -1) == 9  # still held
