@@ -10,6 +10,7 @@ union of all its named graphs (the same default graph the query endpoint answers
 are all named graphs, so the store's own default graph is empty); ``?graph=IRI`` is one named graph.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Response, render_template, request
@@ -120,17 +121,23 @@ def _dump_response(filename: str, graph: str | None) -> Response:
         )
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return _encoded(dump_bytes(store, rdf_format, graph), rdf_format.media_type)
+    return _encoded(
+        lambda: dump_bytes(store, rdf_format, graph),
+        lambda: dump_bytes(store, rdf_format, graph, gz=True),
+        rdf_format.media_type,
+    )
 
 
-def _encoded(data: bytes, media_type: str) -> Response:
-    """``data`` gzip-encoded when the client accepts gzip, else as it is."""
+def _encoded(
+    data: Callable[[], bytes], gzipped_data: Callable[[], bytes], media_type: str
+) -> Response:
+    """The bytes gzip-encoded when the client accepts gzip, else as they are (both memoized)."""
     content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
     if request.accept_encodings.quality("gzip") > 0:
-        response = Response(gzipped(data), content_type=content_type)
+        response = Response(gzipped_data(), content_type=content_type)
         response.headers["Content-Encoding"] = "gzip"
     else:
-        response = Response(data, content_type=content_type)
+        response = Response(data(), content_type=content_type)
     response.vary.add("Accept-Encoding")
     return response
 
@@ -183,7 +190,11 @@ def graph_store() -> Response:
         data = memoized(store, key, lambda: _graph_triples(store, rdf_format, graph))
     except UnknownGraphError as error:
         raise NotFound(str(error)) from None
-    response = _encoded(data, media_type.mime)
+    response = _encoded(
+        lambda: data,
+        lambda: memoized(store, (*key, "gz"), lambda: gzipped(data)),
+        media_type.mime,
+    )
     response.vary.add("Accept")
     return response
 
