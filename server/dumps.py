@@ -22,6 +22,7 @@ import rdflib
 
 from .namespaces import PREFIXES
 from .store import Store
+from .terms import to_rdflib
 
 CONTEXT_PACKAGE = "carekg"
 CONTEXT_FILE = "contexts/carekg.jsonld"
@@ -138,7 +139,7 @@ def _jsonld(statements: list[ox.Quad]) -> bytes:
     named = any(not isinstance(q.graph_name, ox.DefaultGraph) for q in statements)
     data: rdflib.Graph = rdflib.Dataset() if named else rdflib.Graph()
     for quad in statements:
-        triple = (_rdflib(quad.subject), _rdflib(quad.predicate), _rdflib(quad.object))
+        triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
         if isinstance(data, rdflib.Dataset) and not isinstance(quad.graph_name, ox.DefaultGraph):
             data.graph(rdflib.URIRef(quad.graph_name.value)).add(triple)  # type: ignore[arg-type]
         elif isinstance(data, rdflib.Dataset):
@@ -166,17 +167,3 @@ def _sorted_jsonld(value: Any, in_list: bool = False) -> Any:
             return items
         return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
     return value
-
-
-def _rdflib(term: object) -> rdflib.term.Node:
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return rdflib.Literal(term.value, lang=term.language)
-        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
-            return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
-    raise TypeError(f"cannot serialize an RDF term of kind {type(term).__name__}")
