@@ -5,16 +5,25 @@ Views raise an ``HttpError`` subclass (or a carekg error); the handlers register
 Anything unexpected becomes a 500 whose body names no internals.
 """
 
+import functools
 import json
 import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from .errors import CarekgError, RdfSyntaxError, UnreadableInputError
 
+if TYPE_CHECKING:
+    from .negotiation import MediaType
+
 log = logging.getLogger(__name__)
+QUERY_CRASHED_MESSAGE = (
+    "the query could not be answered because of a fault on the server (not in the query); "
+    "see the server's log"
+)
 
 
 class HttpError(CarekgError):
@@ -88,11 +97,27 @@ def error_response(
 
 
 def _prefers_json() -> bool:
-    accept = request.accept_mimetypes
-    json_quality = max(
-        accept.quality("application/json"), accept["application/sparql-results+json"]
-    )
-    return json_quality > accept.quality("text/plain") and json_quality > 0
+    """Whether the Accept header ranks JSON above plain text (carekg's own negotiation decides)."""
+    from .negotiation import choose  # late: negotiation imports this module for NotAcceptable
+
+    plain, json_body = _error_formats()
+    try:
+        return choose(request.headers.get("Accept"), None, (plain, json_body)) is json_body
+    except NotAcceptable:
+        return False
+
+
+@functools.cache
+def _error_formats() -> "tuple[MediaType, MediaType]":
+    """The two formats of an error body, plain text first (what a client accepting anything gets)."""
+    from .negotiation import MediaType
+
+    plain = MediaType("text", "text/plain", "page", "Plain text", format_names=("text",))
+    json_body = MediaType(
+        "json", "application/json", "page", "JSON",
+        aliases=("application/sparql-results+json",), format_names=("json",),
+    )  # fmt: skip
+    return plain, json_body
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -111,12 +136,22 @@ def register_error_handlers(app: Flask) -> None:
         return error_response(400, BadRequest.title, str(error))
 
     # Imported here: these modules import this one for the HttpError classes.
-    from .query_exec import QueryCrashed, QueryFailed, QuerySyntaxError, QueryTimeout
+    from .query_exec import (
+        InvalidDatasetIri,
+        QueryCrashed,
+        QueryFailed,
+        QuerySyntaxError,
+        QueryTimeout,
+    )
     from .query_scan import QueryTooComplex
     from .result_writer import UnproducibleFormat
 
     @app.errorhandler(QuerySyntaxError)
     def handle_query_syntax(error: QuerySyntaxError) -> Response:
+        return error_response(400, BadRequest.title, str(error))
+
+    @app.errorhandler(InvalidDatasetIri)
+    def handle_invalid_dataset_iri(error: InvalidDatasetIri) -> Response:
         return error_response(400, BadRequest.title, str(error))
 
     @app.errorhandler(QueryTooComplex)
@@ -138,8 +173,10 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(QueryCrashed)
     def handle_query_crashed(error: QueryCrashed) -> Response:
-        log.error("query process failed: %s", error)
-        return error_response(500, HttpError.title, str(error))
+        current_app.logger.error(
+            "query process failed answering %s %s: %s", request.method, request.path, error
+        )
+        return error_response(500, HttpError.title, QUERY_CRASHED_MESSAGE)
 
     @app.errorhandler(HTTPException)
     def handle_werkzeug_error(error: HTTPException) -> Response:

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from .errors import CarekgError
 from .negotiation import MediaType, by_name
 from .query_scan import QueryTooComplex, scan_query
-from .result_writer import Serialized, UnproducibleFormat, write_result
+from .result_writer import FormatCannotHold, Serialized, UnproducibleFormat, write_result
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): ")
 _MAX_MESSAGE = 600
@@ -70,6 +70,10 @@ class QueryCrashed(CarekgError):
     """The query process failed in a way that is no fault of the query (a bug, memory exhausted)."""
 
 
+class InvalidDatasetIri(CarekgError):
+    """A protocol graph or the base IRI given with the query is not an absolute IRI."""
+
+
 @dataclass(frozen=True)
 class QueryJob:
     """One query to run: its text, the protocol dataset, and the formats wanted for each result kind."""
@@ -98,19 +102,41 @@ def dataset_options(job: QueryJob) -> dict[str, object]:
 
 
 def run_query(store: ox.Store, job: QueryJob) -> Serialized:
-    """Evaluate and serialize in this process, with no time limit (the CLI; the child process)."""
+    """Evaluate and serialize in this process, with no time limit: what the child process of
+    ``run_query_with_timeout`` runs (and that function itself where there is no fork)."""
+    check_dataset_iris(job)
+    options = dataset_options(job)
     try:
-        result = store.query(job.query, base_iri=job.base_iri, **dataset_options(job))  # type: ignore[arg-type]
+        result = store.query(job.query, base_iri=job.base_iri, **options)  # type: ignore[arg-type]
     except SyntaxError as exc:
         raise _syntax_error(exc) from None
-    except ValueError as exc:  # e.g. an invalid IRI given as a protocol graph
-        raise QuerySyntaxError(str(exc)) from None
-    try:  # evaluation is lazy: it happens while the result is written
+    # Evaluation is lazy: it happens while the result is written; an OSError on the way is the
+    # evaluation's (a SERVICE that failed), since write_result reports a refusing serializer itself.
+    try:
         return write_result(
             result, job.results_type, job.graph_type, job.max_rows, dict(job.prefixes)
         )
     except OSError as exc:
         raise QueryFailed(f"the query failed: {exc}") from None
+
+
+def check_dataset_iris(job: QueryJob) -> None:
+    """Raise InvalidDatasetIri for a protocol graph or base IRI that is not an absolute IRI (the
+    endpoint's protocol checks refuse these first; the CLI's options arrive here unchecked)."""
+    named = [("default graph", g) for g in job.default_graphs]
+    named += [("named graph", g) for g in job.named_graphs]
+    for what, iri in named:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as exc:
+            raise InvalidDatasetIri(f"the {what} {iri!r} is not an absolute IRI: {exc}") from None
+    if job.base_iri is not None:
+        try:
+            ox.NamedNode(job.base_iri)
+        except ValueError as exc:
+            raise InvalidDatasetIri(
+                f"the base IRI {job.base_iri!r} is not an absolute IRI: {exc}"
+            ) from None
 
 
 def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
@@ -131,6 +157,7 @@ def run_query_with_timeout(store: ox.Store, job: QueryJob, timeout: float) -> Se
     """Evaluate and serialize in a forked child; kill it and raise QueryTimeout at the deadline."""
     if not hasattr(os, "fork"):  # pragma: no cover - carekg serves from Linux
         return run_query(store, job)
+    check_dataset_iris(job)  # here, so that the refusal is not lost in the child
     read_fd, write_fd = os.pipe()
     try:
         pid = os.fork()
@@ -243,6 +270,13 @@ def _child(
                 "line": exc.line,
                 "column": exc.column,
             }
+        except FormatCannotHold as exc:
+            header = {
+                "status": "cannot_hold",
+                "kind": exc.kind,
+                "media_type": exc.media_type.name,
+                "reason": exc.reason,
+            }
         except UnproducibleFormat as exc:
             header = {"status": "unproducible", "kind": exc.kind}
         except Exception as exc:  # anything else still reaches the parent as a message
@@ -279,6 +313,8 @@ def _decode(payload: bytes) -> Serialized:
         raise QuerySyntaxError(header["message"], header["line"], header["column"])
     if status == "complex":
         raise QueryTooComplex(header["reason"], header["line"], header["column"])
+    if status == "cannot_hold":
+        raise FormatCannotHold(header["kind"], by_name(header["media_type"]), header["reason"])
     if status == "unproducible":
         raise UnproducibleFormat(header["kind"])
     if status == "io":

@@ -5,6 +5,8 @@ endpoint) and, where the format has comments, a comment at the top of the docume
 """
 
 import itertools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,6 +31,22 @@ class UnproducibleFormat(CarekgError):
         super().__init__(
             f"{what} cannot be given in any acceptable format; " + describe_offered(offered)
         )
+
+
+class FormatCannotHold(UnproducibleFormat):
+    """The chosen format cannot hold this particular result (its serializer refused it)."""
+
+    def __init__(self, kind: ResultKind, media_type: MediaType, reason: str):
+        self.media_type = media_type
+        self.reason = reason
+        offered = RDF_GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+        others = tuple(m for m in offered if m != media_type)
+        CarekgError.__init__(
+            self,
+            f"this result cannot be written as {media_type.label}: {reason}; ask for another "
+            "format, " + describe_offered(others),
+        )
+        self.kind = kind
 
 
 @dataclass(frozen=True)
@@ -61,8 +79,9 @@ def write_result(
     if media_type is None:
         raise UnproducibleFormat(kind)
     if isinstance(result, ox.QueryBoolean):
-        assert media_type.results_format is not None
-        body = _bytes(result.serialize(format=media_type.results_format))
+        results_format = media_type.results_format
+        assert results_format is not None
+        body = _serialize(lambda: result.serialize(format=results_format), kind, media_type)
         return Serialized(body, media_type, kind, 1, False)
     if isinstance(result, ox.QuerySolutions):
         return _write_solutions(result, media_type, max_rows)
@@ -85,7 +104,8 @@ def _write_solutions(result: ox.QuerySolutions, media_type: MediaType, max_rows:
         capped = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
     except (SyntaxError, ValueError) as exc:  # a term this module failed to write: carekg's bug
         raise RuntimeError(f"could not re-read capped results: {exc}") from None
-    body = _bytes(capped.serialize(format=media_type.results_format))
+    results_format = media_type.results_format
+    body = _serialize(lambda: capped.serialize(format=results_format), "bindings", media_type)
     if truncated and media_type.is_xml:
         body = _xml_comment(body, _truncation_note(max_rows, "solutions"))
     return Serialized(body, media_type, "bindings", len(rows), truncated)
@@ -112,9 +132,15 @@ def _write_triples(
     statements: list[ox.Triple] | list[ox.Quad] = triples
     if rdf_format.supports_datasets:
         statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        _check_rdf_xml_predicates(triples, media_type)
     wants_prefixes = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-    body = _bytes(
-        ox.serialize(statements, format=rdf_format, prefixes=prefixes if wants_prefixes else None)
+    body = _serialize(
+        lambda: ox.serialize(
+            statements, format=rdf_format, prefixes=prefixes if wants_prefixes else None
+        ),
+        "graph",
+        media_type,
     )
     if truncated:
         note = _truncation_note(max_rows, "triples")
@@ -125,10 +151,65 @@ def _write_triples(
     return Serialized(body, media_type, "graph", len(triples), truncated)
 
 
-def _bytes(serialized: bytes | None) -> bytes:
-    """pyoxigraph's serializers return bytes when given no output file."""
-    assert serialized is not None
-    return serialized
+def _serialize(write: Callable[[], bytes | None], kind: ResultKind, media_type: MediaType) -> bytes:
+    """Run a pyoxigraph serializer (given no output file, it returns bytes). It raises OSError when
+    the format cannot hold the result (JSON-LD and triple terms): the client's choice, not a fault."""
+    try:
+        body = write()
+    except OSError as exc:
+        raise FormatCannotHold(kind, media_type, str(exc)) from None
+    assert body is not None
+    if media_type.is_xml:
+        _check_xml_characters(body, kind, media_type)
+    return body
+
+
+# Characters XML 1.0 cannot hold, even escaped, as UTF-8 (C0 controls but tab, LF and CR; U+FFFE,
+# U+FFFF); pyoxigraph writes them as they are, which makes the document unreadable.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def _check_xml_characters(body: bytes, kind: ResultKind, media_type: MediaType) -> None:
+    found = _NOT_XML.search(body)
+    if found:
+        code = ord(found.group().decode("utf-8"))
+        raise FormatCannotHold(
+            kind, media_type, f"the result holds the character U+{code:04X}, which XML 1.0 cannot"
+        )
+
+
+def _predicates(triples: list[ox.Triple]) -> set[str]:
+    """The predicate IRIs of ``triples`` and of the triple terms they hold."""
+    found: set[str] = set()
+    pending = list(triples)
+    while pending:
+        triple = pending.pop()
+        found.add(triple.predicate.value)
+        pending.extend(t for t in (triple.subject, triple.object) if isinstance(t, ox.Triple))
+    return found
+
+
+# XML name characters (XML 1.0, 5th edition) without the colon: an RDF/XML property element is
+# named by the predicate IRI split into a namespace and a local name that is an XML NCName.
+_NAME_START = (
+    "A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_NAME_CHAR = _NAME_START + "\\-.0-9\u00b7\u0300-\u036f\u203f\u2040"
+_LOCAL_NAME = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*\\Z")
+
+
+def _check_rdf_xml_predicates(triples: list[ox.Triple], media_type: MediaType) -> None:
+    """Refuse a predicate IRI that does not end in an XML name (e.g. ``http://example.org/1``):
+    pyoxigraph would write a property element with an empty local name, which is not XML."""
+    for predicate in _predicates(triples):
+        if not _LOCAL_NAME.search(predicate):
+            raise FormatCannotHold(
+                "graph",
+                media_type,
+                f"the predicate <{predicate}> does not end in an XML name, so RDF/XML cannot "
+                "write it as a property element",
+            )
 
 
 def _truncation_note(max_rows: int, unit: str) -> str:

@@ -68,7 +68,8 @@ class Store(Protocol):
 
     def answer(self, job: QueryJob, timeout: float) -> Serialized:
         """Evaluate and serialize a client's query, stopping it at ``timeout`` seconds
-        (raises query_exec's QueryTimeout, QuerySyntaxError, QueryFailed or QueryCrashed)."""
+        (raises query_exec's QueryTimeout, QuerySyntaxError, InvalidDatasetIri, QueryFailed or
+        QueryCrashed, query_scan's QueryTooComplex, or result_writer's UnproducibleFormat)."""
         ...
 
 

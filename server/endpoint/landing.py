@@ -7,7 +7,9 @@ from ..config import Config
 from ..negotiation import HTML, RDF_GRAPH_FORMATS, choose
 from ..state import current_store
 from .protocol import ProtocolRequest
-from .service_description import service_description
+from .service_description import GraphSizesCache, service_description
+
+GRAPH_SIZES = "carekg.graph_sizes"  # app.extensions key of the app's GraphSizesCache
 
 RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 DESCRIPTION_PREFIXES = {
@@ -26,7 +28,7 @@ def describe_or_show_ui(protocol: ProtocolRequest) -> Response:
         request.base_url,
         current_store(),
         federation=bool(config.service_allowlist),
-        sizes_cache=current_app.extensions.setdefault("carekg.graph_sizes", {}),
+        sizes_cache=graph_sizes_cache(),
     )
     # The dataset description (VoID and DCAT, served by carekg.linked_data) is linked from here.
     void_url = request.host_url.rstrip("/") + request.script_root + "/.well-known/void"
@@ -44,6 +46,12 @@ def describe_or_show_ui(protocol: ProtocolRequest) -> Response:
         else None,
     )
     return Response(body, content_type=media_type.content_type)
+
+
+def graph_sizes_cache() -> GraphSizesCache:
+    """The app's cache of graph sizes, which the endpoint blueprint creates when registered."""
+    cache: GraphSizesCache = current_app.extensions[GRAPH_SIZES]
+    return cache
 
 
 def _query_ui() -> Response:

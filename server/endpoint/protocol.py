@@ -27,7 +27,7 @@ class ProtocolRequest:
 
 def read_protocol_request(request: Request, max_query_bytes: int) -> ProtocolRequest:
     if request.method == "GET":
-        return _from_params(request.args.getlist, None, max_query_bytes, allow_no_query=True)
+        return parse_query_params(request.args.getlist, max_query_bytes, allow_no_query=True)
     mimetype = request.mimetype
     if mimetype == FORM:
         form = request.form
@@ -35,9 +35,9 @@ def read_protocol_request(request: Request, max_query_bytes: int) -> ProtocolReq
         def params(name: str) -> list[str]:
             return request.args.getlist(name) + form.getlist(name)
 
-        return _from_params(params, None, max_query_bytes, allow_no_query=False)
+        return parse_query_params(params, max_query_bytes)
     if mimetype == SPARQL_QUERY:
-        return _from_params(request.args.getlist, _body_text(request), max_query_bytes, False)
+        return parse_query_params(request.args.getlist, max_query_bytes, query=_body_text(request))
     if mimetype == SPARQL_UPDATE:
         raise Forbidden(READ_ONLY)
     got = f"Content-Type {request.content_type!r}" if request.content_type else "no Content-Type"
@@ -46,15 +46,25 @@ def read_protocol_request(request: Request, max_query_bytes: int) -> ProtocolReq
     )
 
 
-def _from_params(
-    params: ParamGetter, body: str | None, max_query_bytes: int, allow_no_query: bool
+def parse_query_params(
+    params: ParamGetter,
+    max_query_bytes: int,
+    *,
+    allow_no_query: bool = False,
+    query: str | None = None,
+    query_source: str = "the request body",
 ) -> ProtocolRequest:
+    """Check a query operation's parameters and read them into a ProtocolRequest.
+
+    ``query``, when given, is the query text from elsewhere than a ``query`` parameter (a direct
+    POST's body, a named example query), which ``query_source`` names in the refusal of a request
+    that sends a ``query`` parameter as well."""
     queries = params("query")
     updates = params("update")
-    if body is not None:
+    if query is not None:
         if queries:
-            raise BadRequest("a query was sent both as the request body and as a 'query' parameter")
-        queries = [body]
+            raise BadRequest(f"a query was sent both as {query_source} and as a 'query' parameter")
+        queries = [query]
     if queries and updates:
         raise BadRequest("a request may hold a query or an update, not both")
     if updates:
@@ -68,12 +78,12 @@ def _from_params(
         if allow_no_query:
             return ProtocolRequest(None, default_graphs, named_graphs, formats)
         raise BadRequest("the request holds no 'query' parameter")
-    query = queries[0]
-    if not query.strip():
+    text = queries[0]
+    if not text.strip():
         raise BadRequest("the query is empty")
-    if len(query.encode("utf-8")) > max_query_bytes:
+    if len(text.encode("utf-8")) > max_query_bytes:
         raise PayloadTooLarge(f"the query is longer than the limit of {max_query_bytes} bytes")
-    return ProtocolRequest(query, default_graphs, named_graphs, formats)
+    return ProtocolRequest(text, default_graphs, named_graphs, formats)
 
 
 def _checked_iris(values: list[str], parameter: str) -> list[str]:

@@ -34,12 +34,27 @@ def graph_sizes(store: Store) -> GraphSizes:
     return default_size, sizes
 
 
-def service_description(
-    endpoint: str, store: Store, federation: bool, sizes_cache: dict[str, GraphSizes] | None = None
-) -> list[ox.Quad]:
-    """Describe the endpoint at ``endpoint``: language, formats, features and dataset.
+class GraphSizesCache:
+    """The graph sizes of the store version last asked about (counting scans the whole store).
 
-    ``sizes_cache`` keeps the graph sizes per store version (counting scans the whole store)."""
+    Safe to share between threads: the entry is replaced whole, by one assignment."""
+
+    def __init__(self) -> None:
+        self._latest: tuple[str, GraphSizes] | None = None
+
+    def sizes(self, store: Store) -> GraphSizes:
+        latest = self._latest  # read once: another request may replace it meanwhile
+        if latest is not None and latest[0] == store.version:
+            return latest[1]
+        sizes = graph_sizes(store)
+        self._latest = (store.version, sizes)
+        return sizes
+
+
+def service_description(
+    endpoint: str, store: Store, federation: bool, sizes_cache: GraphSizesCache | None = None
+) -> list[ox.Quad]:
+    """Describe the endpoint at ``endpoint``: language, formats, features and dataset."""
     service = ox.NamedNode(endpoint)
     quads: list[ox.Quad] = []
 
@@ -60,12 +75,7 @@ def service_description(
         add(service, sd("feature"), sd("BasicFederatedQuery"))
     add(service, sd("defaultEntailmentRegime"), SIMPLE_ENTAILMENT)
 
-    if sizes_cache is None:
-        sizes_cache = {}
-    if store.version not in sizes_cache:
-        sizes_cache.clear()  # only the serving store's sizes are worth keeping
-        sizes_cache[store.version] = graph_sizes(store)
-    default_size, sizes = sizes_cache[store.version]
+    default_size, sizes = (sizes_cache or GraphSizesCache()).sizes(store)
     dataset, default_graph = ox.BlankNode(), ox.BlankNode()
     add(service, sd("defaultDataset"), dataset)
     add(dataset, RDF_TYPE, sd("Dataset"))

@@ -1,6 +1,7 @@
 """The /sparql route: queries by the SPARQL 1.1 Protocol, the service description, the query UI."""
 
 from flask import Blueprint, Flask, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
 
 from ..config import Config
 from ..http_errors import BadRequest, Forbidden, NotAcceptable
@@ -11,10 +12,12 @@ from ..query_scan import QueryScan, scan_query
 from ..result_writer import Serialized
 from ..state import current_store
 from .cache import CacheKey, ResultCache
-from .landing import describe_or_show_ui
+from .landing import GRAPH_SIZES, describe_or_show_ui
 from .protocol import READ_ONLY, ProtocolRequest, read_protocol_request
+from .service_description import GraphSizesCache
 
 blueprint = Blueprint("endpoint", __name__)
+RESULT_CACHE = "carekg.result_cache"  # app.extensions key of the app's ResultCache
 
 ROW_CAP_HEADER = "X-Carekg-Row-Cap"
 TRUNCATED_HEADER = "X-Carekg-Truncated"
@@ -22,6 +25,13 @@ CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": f"{ROW_CAP_HEADER}, {TRUNCATED_HEADER}, Content-Type, Vary",
 }
+
+
+@blueprint.record_once
+def create_caches(state: BlueprintSetupState) -> None:
+    """One result cache and one graph-size cache per app, made once when the endpoint is registered."""
+    state.app.extensions[RESULT_CACHE] = ResultCache()
+    state.app.extensions[GRAPH_SIZES] = GraphSizesCache()
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -149,5 +159,5 @@ def _result_response(outcome: Serialized, config: Config) -> Response:
 
 
 def result_cache(app: Flask) -> ResultCache:
-    cache: ResultCache = app.extensions.setdefault("carekg.result_cache", ResultCache())
+    cache: ResultCache = app.extensions[RESULT_CACHE]
     return cache

@@ -12,7 +12,7 @@ from flask import (
 )
 
 from ..config import Config
-from ..endpoint.protocol import ProtocolRequest
+from ..endpoint.protocol import ProtocolRequest, parse_query_params
 from ..endpoint.views import CORS_HEADERS, answer_query
 from ..http_errors import NotFound
 from ..negotiation import ALL_FORMATS, HTML, MediaType, choose
@@ -77,7 +77,8 @@ def show_query(name: str) -> Response:
     example = example_query(name)
     if example is None:
         raise NotFound(f"there is no example query called {name!r}; the list is at /queries")
-    chosen = choose(request.headers.get("Accept"), request.args.getlist("format"), ALL_FORMATS)
+    protocol = _example_protocol_request(example)
+    chosen = choose(request.headers.get("Accept"), protocol.formats, ALL_FORMATS)
     if chosen is HTML:
         response = Response(
             render_template(
@@ -90,17 +91,22 @@ def show_query(name: str) -> Response:
         )
         response.vary.add("Accept")
         return response
-    return run_example(example)
+    return run_example(protocol)
 
 
-def run_example(example: ExampleQuery) -> Response:
-    """The query's results through /sparql's own path: negotiation, checks, timeout and row cap."""
-    protocol = ProtocolRequest(
+def _example_protocol_request(example: ExampleQuery) -> ProtocolRequest:
+    """The example's text with the URL's protocol parameters, checked as /sparql checks them."""
+    config: Config = current_app.config["CAREKG"]
+    return parse_query_params(
+        request.args.getlist,
+        config.max_request_bytes,
         query=example.text,
-        default_graphs=tuple(request.args.getlist("default-graph-uri")),
-        named_graphs=tuple(request.args.getlist("named-graph-uri")),
-        formats=tuple(request.args.getlist("format")),
+        query_source=f"the example query {example.name!r}",
     )
+
+
+def run_example(protocol: ProtocolRequest) -> Response:
+    """The query's results through /sparql's own path: negotiation, checks, timeout and row cap."""
     response = answer_query(protocol)
     for name, value in CORS_HEADERS.items():
         response.headers.setdefault(name, value)
