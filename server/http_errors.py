@@ -200,8 +200,7 @@ def register_error_handlers(app: Flask) -> None:
 def _werkzeug_message(error: HTTPException) -> str:
     if error.code == 413:
         limit = _max_content_length()
-        size = f" of {limit} bytes" if limit else ""
-        return f"the request body is larger than the limit{size}; send a shorter request"
+        return f"the request body is larger than the limit of {limit} bytes; send a shorter request"
     if error.code == 405:
         allowed = error.valid_methods if hasattr(error, "valid_methods") else None
         if allowed:
@@ -209,8 +208,7 @@ def _werkzeug_message(error: HTTPException) -> str:
     return error.description or error.name
 
 
-def _max_content_length() -> int | None:
-    from flask import current_app
+def _max_content_length() -> int:
+    from .config import current_config
 
-    value = current_app.config.get("MAX_CONTENT_LENGTH")
-    return int(value) if value else None
+    return current_config().max_request_bytes

@@ -14,7 +14,7 @@ from gunicorn.app.base import BaseApplication
 
 from ..app import create_app
 from ..build import build_store
-from ..config import Config
+from ..config import Config, config_of
 from ..errors import CarekgError
 from ..linked_data import warm_caches
 from ..state import DatasetState
@@ -57,7 +57,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         """
         super().reload()
         state: DatasetState = self.application.extensions["carekg"]
-        config: Config = self.application.config["CAREKG"]
+        config = config_of(self.application)
         old_version = state.store.version
         try:
             new_store = state.rebuild(lambda: build_store(config))

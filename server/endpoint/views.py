@@ -3,7 +3,7 @@
 from flask import Blueprint, Flask, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 
-from ..config import Config
+from ..config import Config, current_config
 from ..http_errors import BadRequest, Forbidden, NotAcceptable
 from ..namespaces import PREFIXES
 from ..negotiation import RDF_GRAPH_FORMATS, RESULT_FORMATS, MediaType, choose
@@ -66,7 +66,7 @@ def _preflight() -> Response:
 
 
 def _config() -> Config:
-    config: Config = current_app.config["CAREKG"]
+    config = current_config()
     return config
 
 

@@ -19,13 +19,9 @@ dataset version instead of each computing it on its first request.
 from typing import Any
 
 from flask import Blueprint, Flask
-from flask.blueprints import BlueprintSetupState
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..config import Config
 from ..state import current_store
 from . import dataset, describe, downloads, home, iris, resources, shapes
-from .caching import add_validators
 from .downloads import dump_bytes, offered_dumps
 from .shapes import bundled_shapes
 from .validation_report import validation_of
@@ -61,8 +57,6 @@ blueprint.add_url_rule("/shapes/<path:rest>", "shape", shapes.dereference_shapes
 blueprint.add_url_rule("/doc/shapes", "shapes_document", shapes.shapes_document)
 blueprint.add_url_rule("/doc/shapes.<extension>", "shapes_document_as", shapes.shapes_document)
 
-blueprint.after_app_request(add_validators)
-
 
 @blueprint.app_context_processor
 def dataset_facts() -> dict[str, Any]:
@@ -86,16 +80,3 @@ def warm_caches(app: Flask) -> None:
         bundled_shapes()
         for dump in offered_dumps(store):
             dump_bytes(store, dump.rdf_format, dump.graph, gz=dump.gz)
-
-
-@blueprint.record_once
-def trust_forwarded_headers(state: BlueprintSetupState) -> None:
-    """Honour X-Forwarded-For/Proto/Host/Port/Prefix from ``proxy_hops`` reverse proxies."""
-    app = state.app
-    assert isinstance(app, Flask)
-    config: Config = app.config["CAREKG"]
-    hops = config.proxy_hops
-    if hops > 0:
-        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
-        )

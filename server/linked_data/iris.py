@@ -6,9 +6,9 @@ host (and path prefix) the person is browsing, so a local server, a staging host
 published base all work.
 """
 
-from flask import current_app, request
+from flask import request
 
-from ..config import Config
+from ..config import current_config
 from ..namespaces import PREFIXES
 
 # Paths under the base whose IRIs name things (dereferenced by 303 See Other to a document).
@@ -17,7 +17,7 @@ DOCUMENT_ROOT = "/doc/"
 
 
 def base_iri() -> str:
-    config: Config = current_app.config["CAREKG"]
+    config = current_config()
     return config.base_iri
 
 

@@ -1,8 +1,8 @@
 """The query page for browsers: YASGUI when its files are installed, else a plain form."""
 
-from flask import Response, current_app, make_response, render_template, request
+from flask import Response, make_response, render_template, request
 
-from ..config import Config
+from ..config import current_config
 from ..namespaces import PREFIXES
 from ..negotiation import RESULT_FORMATS
 from .assets import ASSETS_ENV_VAR, INSTALL_SCRIPT, assets_dir, assets_present
@@ -34,7 +34,7 @@ def ui_settings() -> dict[str, object]:
 
 
 def ui_assets_installed() -> bool:
-    config: Config = current_app.config["CAREKG"]
+    config = current_config()
     return assets_present(assets_dir(config))
 
 

@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     Response,
-    current_app,
     jsonify,
     render_template,
     request,
@@ -11,7 +10,7 @@ from flask import (
     url_for,
 )
 
-from ..config import Config
+from ..config import current_config
 from ..endpoint.protocol import ProtocolRequest, parse_query_params
 from ..endpoint.views import CORS_HEADERS, answer_query
 from ..http_errors import NotFound
@@ -36,7 +35,7 @@ def query_ui() -> Response:
 @blueprint.get("/yasgui/<path:filename>")
 def asset(filename: str) -> Response:
     """YASGUI's files, from the folder the set-up script filled (or ``CAREKG_UI_ASSETS``)."""
-    config: Config = current_app.config["CAREKG"]
+    config = current_config()
     folder = assets_dir(config)
     if not assets_present(folder):
         raise NotFound(f"the query UI's files are not installed on this server ({filename})")
@@ -96,7 +95,7 @@ def show_query(name: str) -> Response:
 
 def _example_protocol_request(example: ExampleQuery) -> ProtocolRequest:
     """The example's text with the URL's protocol parameters, checked as /sparql checks them."""
-    config: Config = current_app.config["CAREKG"]
+    config = current_config()
     return parse_query_params(
         request.args.getlist,
         config.max_request_bytes,
