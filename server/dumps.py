@@ -13,7 +13,6 @@ import gzip
 import json
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -21,6 +20,7 @@ import pyoxigraph as ox
 import rdflib
 
 from .namespaces import PREFIXES
+from .negotiation import JSON_LD, N_QUADS, N_TRIPLES, RDF_GRAPH_FORMATS, MediaType, serialize_rdf
 from .store import Store
 from .terms import to_rdflib
 
@@ -28,38 +28,13 @@ CONTEXT_PACKAGE = "carekg"
 CONTEXT_FILE = "contexts/carekg.jsonld"
 
 
-@dataclass(frozen=True)
-class DumpFormat:
-    """One RDF serialization: its name on the command line, file extension and media type."""
-
-    name: str
-    extension: str
-    media_type: str
-    label: str
-    holds_graphs: bool  # True: a dataset format, statements keep their graph
-
-
-FORMATS: tuple[DumpFormat, ...] = (
-    DumpFormat("turtle", "ttl", "text/turtle", "Turtle", holds_graphs=False),
-    DumpFormat("nt", "nt", "application/n-triples", "N-Triples", holds_graphs=False),
-    DumpFormat("nq", "nq", "application/n-quads", "N-Quads", holds_graphs=True),
-    DumpFormat("trig", "trig", "application/trig", "TriG", holds_graphs=True),
-    DumpFormat("jsonld", "jsonld", "application/ld+json", "JSON-LD", holds_graphs=True),
-    DumpFormat("xml", "rdf", "application/rdf+xml", "RDF/XML", holds_graphs=False),
-)
-FORMATS_BY_NAME = {f.name: f for f in FORMATS}
+# Every RDF format, in the order /downloads, VoID and DCAT list them.
+FORMATS: tuple[MediaType, ...] = RDF_GRAPH_FORMATS
+FORMATS_BY_NAME = {f.dump_name: f for f in FORMATS}  # the names ``carekg export --format`` takes
 FORMATS_BY_EXTENSION = {f.extension: f for f in FORMATS}
 
 # ``id:`` would give names like ``id:inspection\/x`` (a slash must be escaped in a prefixed name).
 SERIALIZATION_PREFIXES = {prefix: iri for prefix, iri in PREFIXES.items() if prefix != "id"}
-
-_OXIGRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "xml": ox.RdfFormat.RDF_XML,
-}
 
 
 class UnknownGraphError(LookupError):
@@ -81,30 +56,24 @@ def context_bytes() -> bytes:
     return resources.files(CONTEXT_PACKAGE).joinpath(CONTEXT_FILE).read_bytes()
 
 
-def dump(store: Store, rdf_format: DumpFormat, graph: str | None = None) -> bytes:
+def dump(store: Store, rdf_format: MediaType, graph: str | None = None) -> bytes:
     """The whole dataset (``graph`` None) or one named graph, serialized."""
     if graph is not None and graph not in store.named_graphs():
         raise UnknownGraphError(graph)
     return serialize(store.quads(graph), rdf_format)
 
 
-def serialize(quads: Iterable[ox.Quad | ox.Triple], rdf_format: DumpFormat) -> bytes:
+def serialize(quads: Iterable[ox.Quad | ox.Triple], rdf_format: MediaType) -> bytes:
     """Statements in ``rdf_format``; triples are statements of the default graph."""
     statements = sorted(set(_as_quads(quads)), key=quad_sort_key)
     if not rdf_format.holds_graphs:
         triples = sorted({q.triple for q in statements}, key=triple_sort_key)
         statements = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-    if rdf_format.name == "jsonld":
+    if rdf_format == JSON_LD:
         return _jsonld(statements)
-    if rdf_format.name in ("nt", "nq"):
+    if rdf_format in (N_TRIPLES, N_QUADS):
         return _lines(statements, rdf_format)
-    output = ox.serialize(
-        statements if rdf_format.holds_graphs else [q.triple for q in statements],
-        format=_OXIGRAPH_FORMATS[rdf_format.name],
-        prefixes=SERIALIZATION_PREFIXES,
-    )
-    assert output is not None
-    return output
+    return serialize_rdf(statements, rdf_format, SERIALIZATION_PREFIXES, xml_namespaces=True)
 
 
 def gzipped(data: bytes) -> bytes:
@@ -129,7 +98,7 @@ def _as_quads(statements: Iterable[ox.Quad | ox.Triple]) -> Iterable[ox.Quad]:
             yield statement
 
 
-def _lines(statements: list[ox.Quad], rdf_format: DumpFormat) -> bytes:
+def _lines(statements: list[ox.Quad], rdf_format: MediaType) -> bytes:
     if rdf_format.holds_graphs:
         return "".join(f"{q} .\n" for q in statements).encode("utf-8")
     return "".join(f"{q.triple} .\n" for q in statements).encode("utf-8")

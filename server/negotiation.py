@@ -1,10 +1,11 @@
-"""The one media-type table and content negotiation (q-values, wildcards and a ``format`` parameter).
+"""The one media-type table, content negotiation (q-values, wildcards and a ``format`` parameter) and
+the one pyoxigraph writer of RDF statements.
 
 Views offer an ordered tuple of ``MediaType``s (server preference first) and call ``choose``; when nothing
 offered is acceptable it raises ``NotAcceptable`` whose message lists what could be produced.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,7 +28,8 @@ class MediaType:
     aliases: tuple[str, ...] = ()  # further media types a client may ask for it by
     format_names: tuple[str, ...] = ()  # values of the ``format`` parameter naming it
     extension: str = ""
-    format_iri: str | None = None  # http://www.w3.org/ns/formats/... (for the service description)
+    format_iri: str | None = None  # http://www.w3.org/ns/formats/... (SPARQL SD, VoID, DCAT)
+    dump_name: str = ""  # in ``carekg export --format`` and in DCAT distribution IRIs
     results_format: ox.QueryResultsFormat | None = field(default=None, compare=False)
     rdf_format: ox.RdfFormat | None = field(default=None, compare=False)
 
@@ -39,6 +41,11 @@ class MediaType:
     @property
     def media_types(self) -> tuple[str, ...]:
         return (self.mime, *self.aliases)
+
+    @property
+    def holds_graphs(self) -> bool:
+        """A dataset format (N-Quads, TriG, JSON-LD): each statement keeps its graph."""
+        return self.rdf_format is not None and self.rdf_format.supports_datasets
 
     @property
     def supports_comments(self) -> bool:
@@ -73,32 +80,34 @@ SPARQL_TSV = MediaType(
 TURTLE = MediaType(
     "turtle", "text/turtle", "graph", "Turtle",
     aliases=("application/x-turtle", "application/turtle"), format_names=("turtle", "ttl", "n3"),
-    extension="ttl", format_iri=FORMATS_NS + "Turtle", rdf_format=ox.RdfFormat.TURTLE,
+    extension="ttl", format_iri=FORMATS_NS + "Turtle", dump_name="turtle",
+    rdf_format=ox.RdfFormat.TURTLE,
 )  # fmt: skip
 N_TRIPLES = MediaType(
     "ntriples", "application/n-triples", "graph", "N-Triples",
     format_names=("nt", "ntriples", "n-triples"), extension="nt",
-    format_iri=FORMATS_NS + "N-Triples", rdf_format=ox.RdfFormat.N_TRIPLES,
+    format_iri=FORMATS_NS + "N-Triples", dump_name="nt", rdf_format=ox.RdfFormat.N_TRIPLES,
 )  # fmt: skip
 N_QUADS = MediaType(
     "nquads", "application/n-quads", "graph", "N-Quads",
     format_names=("nq", "nquads", "n-quads"), extension="nq",
-    format_iri=FORMATS_NS + "N-Quads", rdf_format=ox.RdfFormat.N_QUADS,
+    format_iri=FORMATS_NS + "N-Quads", dump_name="nq", rdf_format=ox.RdfFormat.N_QUADS,
 )  # fmt: skip
 TRIG = MediaType(
     "trig", "application/trig", "graph", "TriG",
     format_names=("trig",), extension="trig",
-    format_iri=FORMATS_NS + "TriG", rdf_format=ox.RdfFormat.TRIG,
+    format_iri=FORMATS_NS + "TriG", dump_name="trig", rdf_format=ox.RdfFormat.TRIG,
 )  # fmt: skip
 JSON_LD = MediaType(
     "jsonld", "application/ld+json", "graph", "JSON-LD",
     aliases=("application/json",), format_names=("jsonld", "json-ld", "json"), extension="jsonld",
-    format_iri=FORMATS_NS + "JSON-LD", rdf_format=ox.RdfFormat.JSON_LD,
+    format_iri=FORMATS_NS + "JSON-LD", dump_name="jsonld", rdf_format=ox.RdfFormat.JSON_LD,
 )  # fmt: skip
 RDF_XML = MediaType(
     "rdfxml", "application/rdf+xml", "graph", "RDF/XML",
     aliases=("application/xml", "text/xml"), format_names=("rdfxml", "rdf", "xml", "rdf-xml", "rdf+xml"),
-    extension="rdf", format_iri=FORMATS_NS + "RDF_XML", rdf_format=ox.RdfFormat.RDF_XML,
+    extension="rdf", format_iri=FORMATS_NS + "RDF_XML", dump_name="xml",
+    rdf_format=ox.RdfFormat.RDF_XML,
 )  # fmt: skip
 HTML = MediaType(
     "html", "text/html", "page", "HTML", aliases=("application/xhtml+xml",),
@@ -117,6 +126,39 @@ def by_name(name: str) -> MediaType:
         if media_type.name == name:
             return media_type
     raise KeyError(name)
+
+
+def serialize_rdf(
+    statements: Iterable[ox.Quad | ox.Triple],
+    media_type: MediaType,
+    prefixes: Mapping[str, str] | None = None,
+    xml_namespaces: bool = False,
+) -> bytes:
+    """``statements``, in the order given, written by pyoxigraph in the RDF format ``media_type``.
+
+    A dataset format keeps each quad's graph (a triple is in the default graph); a graph format
+    writes the triples alone. Turtle and TriG declare ``prefixes``; RDF/XML declares them as XML
+    namespaces only when ``xml_namespaces`` is set (the dumps do; query answers never have).
+    Raises OSError when the format cannot hold the statements (JSON-LD and triple terms).
+    """
+    rdf_format = media_type.rdf_format
+    if rdf_format is None:
+        raise ValueError(f"{media_type.label} is not an RDF format")
+    written: list[ox.Quad] | list[ox.Triple]
+    if rdf_format.supports_datasets:
+        written = [
+            s if isinstance(s, ox.Quad) else ox.Quad(s.subject, s.predicate, s.object)
+            for s in statements
+        ]
+    else:
+        written = [s.triple if isinstance(s, ox.Quad) else s for s in statements]
+    declares_prefixes = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) or (
+        xml_namespaces and rdf_format == ox.RdfFormat.RDF_XML
+    )
+    declared = dict(prefixes or {}) if declares_prefixes else None
+    output = ox.serialize(written, format=rdf_format, prefixes=declared)
+    assert output is not None  # no output file given: pyoxigraph returns the bytes
+    return output
 
 
 @dataclass(frozen=True)

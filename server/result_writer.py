@@ -13,7 +13,13 @@ from typing import Literal
 import pyoxigraph as ox
 
 from .errors import CarekgError
-from .negotiation import RDF_GRAPH_FORMATS, RESULT_FORMATS, MediaType, describe_offered
+from .negotiation import (
+    RDF_GRAPH_FORMATS,
+    RESULT_FORMATS,
+    MediaType,
+    describe_offered,
+    serialize_rdf,
+)
 
 ResultKind = Literal["bindings", "boolean", "graph"]
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -124,24 +130,12 @@ def _tsv_cell(term: object) -> str:
 def _write_triples(
     result: ox.QueryTriples, media_type: MediaType, max_rows: int, prefixes: dict[str, str]
 ) -> Serialized:
-    rdf_format = media_type.rdf_format
-    assert rdf_format is not None
     triples = list(itertools.islice(result, max_rows + 1))
     truncated = len(triples) > max_rows
     triples = triples[:max_rows]
-    statements: list[ox.Triple] | list[ox.Quad] = triples
-    if rdf_format.supports_datasets:
-        statements = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-    if rdf_format == ox.RdfFormat.RDF_XML:
+    if media_type.rdf_format == ox.RdfFormat.RDF_XML:
         _check_rdf_xml_predicates(triples, media_type)
-    wants_prefixes = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-    body = _serialize(
-        lambda: ox.serialize(
-            statements, format=rdf_format, prefixes=prefixes if wants_prefixes else None
-        ),
-        "graph",
-        media_type,
-    )
+    body = _serialize(lambda: serialize_rdf(triples, media_type, prefixes), "graph", media_type)
     if truncated:
         note = _truncation_note(max_rows, "triples")
         if media_type.supports_comments:

@@ -9,7 +9,8 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 
-from carekg.dumps import FORMATS, FORMATS_BY_NAME, DumpFormat, dump, serialize
+from carekg.dumps import FORMATS, FORMATS_BY_NAME, dump, serialize
+from carekg.negotiation import MediaType
 from carekg.store import EmbeddedStore
 from carekg.terms import to_rdflib
 
@@ -34,15 +35,15 @@ def store_graph(store: EmbeddedStore, graph: str | None = None) -> rdflib.Graph:
     return result
 
 
-def parsed_dataset(data: bytes, rdf_format: DumpFormat) -> rdflib.Dataset:
+def parsed_dataset(data: bytes, rdf_format: MediaType) -> rdflib.Dataset:
     dataset = rdflib.Dataset()
-    dataset.parse(data=data, format=RDFLIB_FORMATS[rdf_format.name])
+    dataset.parse(data=data, format=RDFLIB_FORMATS[rdf_format.dump_name])
     return dataset
 
 
-@pytest.mark.parametrize("rdf_format", FORMATS, ids=lambda f: f.name)
+@pytest.mark.parametrize("rdf_format", FORMATS, ids=lambda f: f.dump_name)
 def test_dump_of_the_whole_dataset_round_trips(
-    builtin_store: EmbeddedStore, rdf_format: DumpFormat
+    builtin_store: EmbeddedStore, rdf_format: MediaType
 ) -> None:
     data = dump(builtin_store, rdf_format)
     if rdf_format.holds_graphs:
@@ -58,20 +59,20 @@ def test_dump_of_the_whole_dataset_round_trips(
                 dataset.graph(rdflib.URIRef(graph)), store_graph(builtin_store, graph)
             ), graph
     else:
-        parsed = rdflib.Graph().parse(data=data, format=RDFLIB_FORMATS[rdf_format.name])
+        parsed = rdflib.Graph().parse(data=data, format=RDFLIB_FORMATS[rdf_format.dump_name])
         assert isomorphic(parsed, store_graph(builtin_store))
 
 
-@pytest.mark.parametrize("rdf_format", FORMATS, ids=lambda f: f.name)
+@pytest.mark.parametrize("rdf_format", FORMATS, ids=lambda f: f.dump_name)
 def test_dump_of_one_named_graph_round_trips(
-    builtin_store: EmbeddedStore, rdf_format: DumpFormat
+    builtin_store: EmbeddedStore, rdf_format: MediaType
 ) -> None:
     graph = "https://w3id.org/carekg/graph/south-lanarkshire-2014"
     data = dump(builtin_store, rdf_format, graph)
     if rdf_format.holds_graphs:
         parsed = parsed_dataset(data, rdf_format).graph(rdflib.URIRef(graph))
     else:
-        parsed = rdflib.Graph().parse(data=data, format=RDFLIB_FORMATS[rdf_format.name])
+        parsed = rdflib.Graph().parse(data=data, format=RDFLIB_FORMATS[rdf_format.dump_name])
     assert isomorphic(parsed, store_graph(builtin_store, graph))
 
 
@@ -81,7 +82,7 @@ def test_dumps_are_the_same_bytes_whatever_the_statement_order(
     quads = list(builtin_store.quads())
     for rdf_format in FORMATS:
         assert serialize(quads, rdf_format) == serialize(reversed(quads), rdf_format), (
-            rdf_format.name
+            rdf_format.dump_name
         )
 
 

@@ -11,7 +11,7 @@ import click
 
 from ..build import build_store
 from ..config import Config
-from ..dumps import FORMATS, FORMATS_BY_NAME, UnknownGraphError, dump, gzipped
+from ..dumps import FORMATS_BY_NAME, UnknownGraphError, dump, gzipped
 from ..errors import CarekgError
 
 
@@ -19,7 +19,7 @@ from ..errors import CarekgError
 @click.option(
     "--format",
     "format_name",
-    type=click.Choice([f.name for f in FORMATS]),
+    type=click.Choice(list(FORMATS_BY_NAME)),
     default="nq",
     show_default=True,
     help="RDF format; nq, trig and jsonld keep each statement's graph, the others hold the union.",

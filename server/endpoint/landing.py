@@ -4,7 +4,7 @@ import pyoxigraph as ox
 from flask import Response, current_app, request
 
 from ..config import Config
-from ..negotiation import HTML, RDF_GRAPH_FORMATS, choose
+from ..negotiation import HTML, RDF_GRAPH_FORMATS, choose, serialize_rdf
 from ..state import current_store
 from .protocol import ProtocolRequest
 from .service_description import GraphSizesCache, service_description
@@ -33,18 +33,7 @@ def describe_or_show_ui(protocol: ProtocolRequest) -> Response:
     # The dataset description (VoID and DCAT, served by carekg.linked_data) is linked from here.
     void_url = request.host_url.rstrip("/") + request.script_root + "/.well-known/void"
     quads.append(ox.Quad(ox.NamedNode(request.base_url), RDFS_SEE_ALSO, ox.NamedNode(void_url)))
-    rdf_format = media_type.rdf_format
-    assert rdf_format is not None
-    statements: list[ox.Quad] | list[ox.Triple] = quads
-    if not rdf_format.supports_datasets:
-        statements = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
-    body = ox.serialize(
-        statements,
-        format=rdf_format,
-        prefixes=DESCRIPTION_PREFIXES
-        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
-        else None,
-    )
+    body = serialize_rdf(quads, media_type, DESCRIPTION_PREFIXES)
     return Response(body, content_type=media_type.content_type)
 
 

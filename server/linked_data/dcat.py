@@ -18,7 +18,7 @@ from .downloads import Dump, dump_bytes, offered_dumps
 from .shapes import shapes_iri
 from .sparql import select
 from .validation_report import validation_of
-from .void import DCT, FORMAT_IRIS, RDF, XSD, UrlFor, dataset_iri, graph_slug
+from .void import DCT, RDF, XSD, UrlFor, dataset_iri, format_iri, graph_slug
 
 DCAT = "http://www.w3.org/ns/dcat#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -130,11 +130,11 @@ def _distribution(
     suffix = "-gz" if dump.gz else ""
     if dump.graph is None:
         owner = dataset
-        name = f"{rdf_format.name}{suffix}"
+        name = f"{rdf_format.dump_name}{suffix}"
         title = f"carekg as {rdf_format.label}"
     else:
         owner = ox.NamedNode(dump.graph)
-        name = f"graph-{graph_slug(dump.graph)}-{rdf_format.name}{suffix}"
+        name = f"graph-{graph_slug(dump.graph)}-{rdf_format.dump_name}{suffix}"
         title = f"carekg named graph {graph_slug(dump.graph)} as {rdf_format.label}"
     title += ", gzipped" if dump.gz else ""
     node = ox.NamedNode(f"{dataset.value}#distribution-{name}")
@@ -147,8 +147,8 @@ def _distribution(
         _t(node, RDFS + "label", ox.Literal(title, language="en")),
         _t(node, DCAT + "downloadURL", url),
         _t(node, DCAT + "accessURL", url),
-        _t(node, DCAT + "mediaType", ox.NamedNode(IANA_MEDIA_TYPES + rdf_format.media_type)),
-        _t(node, DCT + "format", ox.NamedNode(FORMAT_IRIS[rdf_format.name])),
+        _t(node, DCAT + "mediaType", ox.NamedNode(IANA_MEDIA_TYPES + rdf_format.mime)),
+        _t(node, DCT + "format", format_iri(rdf_format)),
         _t(node, DCT + "license", ox.NamedNode(DATA_LICENCE)),
         _t(node, DCAT + "byteSize", ox.Literal(
             str(size), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))),

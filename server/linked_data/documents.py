@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Response, request
 
-from ..dumps import FORMATS_BY_EXTENSION, DumpFormat, serialize
+from ..dumps import serialize
 from ..negotiation import (
     HTML,
     JSON_LD,
@@ -36,10 +36,6 @@ def negotiated_format() -> MediaType:
     return choose(request.headers.get("Accept"), request.args.get("format"), DOCUMENT_FORMATS)
 
 
-def dump_format(media_type: MediaType) -> DumpFormat:
-    return FORMATS_BY_EXTENSION[media_type.extension]
-
-
 def alternates(path_without_extension: str) -> list[Alternate]:
     """The document in every format, at ``{path}.{extension}``."""
     root = request.script_root
@@ -61,7 +57,7 @@ def document_response(
     if media_type == HTML:
         response = Response(page(), content_type=HTML.content_type)
     else:
-        body = serialize(statements, dump_format(media_type))
+        body = serialize(statements, media_type)
         response = Response(body, content_type=media_type.content_type)
     if negotiated:
         response.headers["Content-Location"] = (

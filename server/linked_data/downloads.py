@@ -18,7 +18,6 @@ from flask import Response, render_template, request
 from ..dumps import (
     FORMATS,
     FORMATS_BY_EXTENSION,
-    DumpFormat,
     UnknownGraphError,
     context_bytes,
     dump,
@@ -40,7 +39,7 @@ class Dump:
     """One file the server offers: the whole dataset (``graph`` None) or one named graph, in one
     format, plain or gzipped."""
 
-    rdf_format: DumpFormat
+    rdf_format: MediaType
     graph: str | None
     gz: bool
 
@@ -79,7 +78,7 @@ def offered_dumps(store: Store) -> list[Dump]:
     ]
 
 
-def dump_bytes(store: Store, rdf_format: DumpFormat, graph: str | None, gz: bool = False) -> bytes:
+def dump_bytes(store: Store, rdf_format: MediaType, graph: str | None, gz: bool = False) -> bytes:
     """A dump, serialized (and gzipped) once per dataset version."""
     data = memoized(store, ("dump", rdf_format.name, graph), lambda: dump(store, rdf_format, graph))
     if not gz:
@@ -102,7 +101,7 @@ def graph_dump(filename: str) -> Response:
     return _dump_response(filename, graph=graphs[stem])
 
 
-def _split(filename: str) -> tuple[str, DumpFormat | None, bool]:
+def _split(filename: str) -> tuple[str, MediaType | None, bool]:
     gz = filename.endswith(".gz")
     name = filename.removesuffix(".gz")
     stem, _, extension = name.rpartition(".")
@@ -124,20 +123,19 @@ def _dump_response(filename: str, graph: str | None) -> Response:
     return _encoded(
         lambda: dump_bytes(store, rdf_format, graph),
         lambda: dump_bytes(store, rdf_format, graph, gz=True),
-        rdf_format.media_type,
+        rdf_format,
     )
 
 
 def _encoded(
-    data: Callable[[], bytes], gzipped_data: Callable[[], bytes], media_type: str
+    data: Callable[[], bytes], gzipped_data: Callable[[], bytes], media_type: MediaType
 ) -> Response:
     """The bytes gzip-encoded when the client accepts gzip, else as they are (both memoized)."""
-    content_type = media_type + ("; charset=utf-8" if media_type.startswith("text/") else "")
     if request.accept_encodings.quality("gzip") > 0:
-        response = Response(gzipped_data(), content_type=content_type)
+        response = Response(gzipped_data(), content_type=media_type.content_type)
         response.headers["Content-Encoding"] = "gzip"
     else:
-        response = Response(data(), content_type=content_type)
+        response = Response(data(), content_type=media_type.content_type)
     response.vary.add("Accept-Encoding")
     return response
 
@@ -184,22 +182,21 @@ def graph_store() -> Response:
     media_type = choose(
         request.headers.get("Accept"), request.args.get("format"), GRAPH_STORE_FORMATS
     )
-    rdf_format = FORMATS_BY_EXTENSION[media_type.extension]
-    key = ("graph-store", rdf_format.name, graph)
+    key = ("graph-store", media_type.name, graph)
     try:
-        data = memoized(store, key, lambda: _graph_triples(store, rdf_format, graph))
+        data = memoized(store, key, lambda: _graph_triples(store, media_type, graph))
     except UnknownGraphError as error:
         raise NotFound(str(error)) from None
     response = _encoded(
         lambda: data,
         lambda: memoized(store, (*key, "gz"), lambda: gzipped(data)),
-        media_type.mime,
+        media_type,
     )
     response.vary.add("Accept")
     return response
 
 
-def _graph_triples(store: Store, rdf_format: DumpFormat, graph: str | None) -> bytes:
+def _graph_triples(store: Store, rdf_format: MediaType, graph: str | None) -> bytes:
     if graph is not None and graph not in store.named_graphs():
         raise UnknownGraphError(graph)
     return serialize((q.triple for q in store.quads(graph)), rdf_format)

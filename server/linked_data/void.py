@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..dumps import FORMATS, DumpFormat
+from ..dumps import FORMATS
 from ..namespaces import BASE_IRI, PREFIXES, VOID
+from ..negotiation import MediaType
 from ..store import Store
 from .describe import Term
 
@@ -22,15 +23,6 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DCT = "http://purl.org/dc/terms/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-FORMAT_IRIS = {
-    "turtle": FORMATS_NS + "Turtle",
-    "nt": FORMATS_NS + "N-Triples",
-    "nq": FORMATS_NS + "N-Quads",
-    "trig": FORMATS_NS + "TriG",
-    "jsonld": FORMATS_NS + "JSON-LD",
-    "xml": FORMATS_NS + "RDF_XML",
-}
 EXAMPLE_CLASSES = (
     "https://w3id.org/carekg/def/JointInspection",
     "https://w3id.org/carekg/def/InspectionReport",
@@ -69,10 +61,16 @@ def statistics(triples: Iterable[ox.Triple]) -> Statistics:
     )
 
 
-def dump_path(rdf_format: DumpFormat, graph_slug: str | None = None, gz: bool = False) -> str:
+def dump_path(rdf_format: MediaType, graph_slug: str | None = None, gz: bool = False) -> str:
     """The server path of a dump: the whole dataset, or the named graph ``graph_slug``."""
     name = f"graph/{graph_slug}" if graph_slug else "carekg"
     return f"/download/{name}.{rdf_format.extension}" + (".gz" if gz else "")
+
+
+def format_iri(rdf_format: MediaType) -> ox.NamedNode:
+    """The format's IRI in http://www.w3.org/ns/formats/ (every dump format has one)."""
+    assert rdf_format.format_iri is not None
+    return ox.NamedNode(rdf_format.format_iri)
 
 
 def graph_slug(graph: str) -> str:
@@ -99,7 +97,7 @@ def void_triples(store: Store, base: str, url_for: UrlFor) -> list[ox.Triple]:
     out.extend(_partitions(dataset, stats))
     for rdf_format in FORMATS:
         out.append(_t(dataset, str(VOID.dataDump), ox.NamedNode(url_for(dump_path(rdf_format)))))
-        out.append(_t(dataset, str(VOID.feature), ox.NamedNode(FORMAT_IRIS[rdf_format.name])))
+        out.append(_t(dataset, str(VOID.feature), format_iri(rdf_format)))
     for namespace in sorted(_vocabularies(stats)):
         out.append(_t(dataset, str(VOID.vocabulary), ox.NamedNode(namespace)))
     for example in _examples(store):
