@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: serve test install install-dev ui-assets browser check lint typecheck pytest validate wheel-smoke clean
+.PHONY: serve test install install-dev ui-assets browser check lint typecheck imports pytest validate wheel-smoke clean
 
 serve: install ui-assets
 	$(BIN)/carekg validate
@@ -30,7 +30,7 @@ ui-assets:
 browser:
 	bash scripts/install_browser.sh
 
-check: lint typecheck pytest validate wheel-smoke
+check: lint typecheck imports pytest validate wheel-smoke
 
 lint:
 	$(BIN)/ruff check .
@@ -38,6 +38,10 @@ lint:
 
 typecheck:
 	$(BIN)/mypy
+
+# The layers and their import rules: [tool.importlinter] in pyproject.toml.
+imports:
+	$(BIN)/lint-imports --no-cache
 
 pytest:
 	$(BIN)/pytest -q

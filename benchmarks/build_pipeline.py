@@ -14,10 +14,10 @@ from typing import TypeVar
 
 import rdflib
 
-from carekg.loading import parse_all
-from carekg.sources import DataFile, bundled_data_files, graph_iri_for
-from carekg.store import dataset_version, store_from_quads
-from carekg.validation import union_graph, validate
+from carekg.dataset.loading import parse_all
+from carekg.dataset.sources import DataFile, bundled_data_files, graph_iri_for
+from carekg.dataset.validation import union_graph, validate
+from carekg.store.embedded import dataset_version, store_from_quads
 
 T = TypeVar("T")
 REPORT_STEM = "south-lanarkshire-2014"

@@ -14,10 +14,10 @@ from collections.abc import Callable
 
 import pyoxigraph as ox
 
-from carekg.negotiation import SPARQL_JSON, TURTLE
-from carekg.query_exec import QueryJob, run_query, run_query_with_timeout
-from carekg.sources import bundled_data_files
-from carekg.store import build_embedded_store
+from carekg.dataset.build import build_embedded_store
+from carekg.dataset.sources import bundled_data_files
+from carekg.rdf.formats import SPARQL_JSON, TURTLE
+from carekg.sparql.execution import QueryJob, run_query, run_query_with_timeout
 
 TINY_QUERIES = {
     "ASK": "ASK { ?s ?p ?o }",

@@ -8,10 +8,10 @@ no predefined prefixes); IRIs are shortened with carekg's prefixes for reading.
 
 import pyoxigraph as ox
 
-from carekg.namespaces import PREFIXES
-from carekg.sources import bundled_data_files
-from carekg.store import build_embedded_store
-from carekg.ui.examples import example_queries
+from carekg.dataset.build import build_embedded_store
+from carekg.dataset.sources import bundled_data_files
+from carekg.rdf.namespaces import PREFIXES
+from carekg.web.ui.examples import example_queries
 
 MAX_CELL = 90
 

@@ -1,16 +1,15 @@
-"""Configuration: one dataclass, filled from defaults, environment variables and command-line options."""
+"""Configuration: one frozen dataclass, filled from defaults, environment variables and command-line
+options. Every layer may read it (the build needs the store path without Flask); only its accessor on a
+Flask app lives in the web layer (``carekg.web.context``)."""
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from flask import Flask, current_app
-
-from .namespaces import BASE_IRI
+from .rdf.namespaces import BASE_IRI
 
 ENV_PREFIX = "CAREKG_"
-APP_CONFIG_KEY = "CAREKG"  # where create_app keeps the Config in app.config
 
 
 @dataclass(frozen=True)
@@ -60,14 +59,3 @@ def _convert(name: str, raw: str) -> object:
     if name == "ui_assets":
         return Path(raw)
     return raw
-
-
-def config_of(app: Flask) -> Config:
-    """The carekg Config an app was created with."""
-    config: Config = app.config[APP_CONFIG_KEY]
-    return config
-
-
-def current_config() -> Config:
-    """The carekg Config of the app handling the current request."""
-    return config_of(current_app)  # type: ignore[arg-type]

@@ -8,10 +8,11 @@ from carekg_process import RunningServer
 from flask import Flask
 from flask.testing import FlaskClient
 
-from carekg.app import create_app
 from carekg.config import Config
-from carekg.sources import bundled_data_files
-from carekg.store import EmbeddedStore, build_embedded_store
+from carekg.dataset.build import build_embedded_store
+from carekg.dataset.sources import bundled_data_files
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.app import create_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RELEASE_TEXT = REPO_ROOT / "graph" / "sources" / "care-inspectorate-news-2109.txt"

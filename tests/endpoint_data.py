@@ -1,7 +1,8 @@
 """A small dataset with a default graph and two named graphs, for the endpoint's protocol tests."""
 
-from carekg.sources import DataFile
-from carekg.store import EmbeddedStore, build_embedded_store
+from carekg.dataset.build import build_embedded_store
+from carekg.dataset.sources import DataFile
+from carekg.store.embedded import EmbeddedStore
 
 EX = "http://example.org/"
 G1 = EX + "graph/one"

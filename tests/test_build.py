@@ -2,13 +2,13 @@
 
 import pytest
 
-from carekg import build
-from carekg.build import DataInvalidError, build_store
 from carekg.config import Config
+from carekg.dataset import build
+from carekg.dataset.build import DataInvalidError, build_store
+from carekg.dataset.sources import DataFile, bundled_data_files
 from carekg.errors import RdfSyntaxError
-from carekg.sources import DataFile, bundled_data_files
-from carekg.state import DatasetState
-from carekg.store import EmbeddedStore
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.context import DatasetState
 
 UNADDRESSED_RECOMMENDATION = b"""
 @prefix carekg: <https://w3id.org/carekg/def/> .

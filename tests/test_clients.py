@@ -30,8 +30,8 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SmartWrapper import Bindings, SPARQLWrapper2
 
-from carekg.namespaces import GRAPH_BASE
-from carekg.sources import bundled_data_files
+from carekg.dataset.sources import bundled_data_files
+from carekg.rdf.namespaces import GRAPH_BASE
 
 CAREKG = Namespace("https://w3id.org/carekg/def/")
 SCHEMA = Namespace("https://schema.org/")

@@ -7,10 +7,10 @@ import pytest
 from flask import Flask
 from site_crawler import CrawlResult, crawl
 
-from carekg.app import create_app
 from carekg.config import Config
-from carekg.namespaces import BASE_IRI
-from carekg.store import EmbeddedStore
+from carekg.rdf.namespaces import BASE_IRI
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.app import create_app
 
 
 @pytest.fixture(scope="module")
@@ -97,32 +97,24 @@ def test_a_client_accepting_only_html_finds_no_broken_link(
 
 
 @pytest.mark.slow
-def test_key_pages_and_their_links_answer_over_real_http(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> None:
-    """The home page's links, followed through a real `carekg serve` (redirects included)."""
+def test_key_pages_and_their_links_answer_over_real_http(live_server: str) -> None:
+    """The home page's links, followed through the session's real `carekg serve` (redirects included)."""
     import urllib.request
 
-    from carekg_process import carekg_serve
     from site_crawler import links_in
 
-    log = tmp_path_factory.mktemp("crawl") / "serve.log"
-    with carekg_serve([], log) as server:
+    def fetch(path: str) -> tuple[int, str, bytes]:
+        request = urllib.request.Request(live_server + path, headers={"Accept": "text/html"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.url, response.read()
 
-        def fetch(path: str) -> tuple[int, str, bytes]:
-            request = urllib.request.Request(
-                server.base_url + path, headers={"Accept": "text/html"}
-            )
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.url, response.read()
-
-        status, _, home = fetch("/")
-        assert status == 200
-        links = sorted({h for h in links_in(home.decode()) if h.startswith("/")})
-        assert "/id/inspection/south-lanarkshire-2014" in links
-        for path in [*links, "/doc/id/source/care-inspectorate-news-2109", "/validation"]:
-            status, final_url, body = fetch(path)
-            assert status == 200, path
-            assert body, path
-        _, final_url, _ = fetch("/id/inspection/south-lanarkshire-2014")
-        assert final_url == server.base_url + "/doc/id/inspection/south-lanarkshire-2014"
+    status, _, home = fetch("/")
+    assert status == 200
+    links = sorted({h for h in links_in(home.decode()) if h.startswith("/")})
+    assert "/id/inspection/south-lanarkshire-2014" in links
+    for path in [*links, "/doc/id/source/care-inspectorate-news-2109", "/validation"]:
+        status, final_url, body = fetch(path)
+        assert status == 200, path
+        assert body, path
+    _, final_url, _ = fetch("/id/inspection/south-lanarkshire-2014")
+    assert final_url == live_server + "/doc/id/inspection/south-lanarkshire-2014"

@@ -9,10 +9,10 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 
-from carekg.dumps import FORMATS, FORMATS_BY_NAME, dump, serialize
-from carekg.negotiation import MediaType
-from carekg.store import EmbeddedStore
-from carekg.terms import to_rdflib
+from carekg.dataset.dumps import FORMATS, FORMATS_BY_NAME, dump, serialize
+from carekg.rdf.formats import MediaType
+from carekg.rdf.terms import to_rdflib
+from carekg.store.embedded import EmbeddedStore
 
 # rdflib's parsers call their own deprecated Dataset API.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -1,8 +1,8 @@
 """The result cache is bounded by entries and by bytes, dropping the least recently used first."""
 
-from carekg.endpoint.cache import CacheKey, ResultCache
-from carekg.negotiation import SPARQL_JSON
-from carekg.result_writer import Serialized
+from carekg.rdf.formats import SPARQL_JSON
+from carekg.sparql.results import Serialized
+from carekg.web.endpoint.cache import CacheKey, ResultCache
 
 
 def key(query: str, version: str = "v1") -> CacheKey:

@@ -7,8 +7,8 @@ from endpoint_data import EX, small_store
 from flask import Flask
 from flask.testing import FlaskClient
 
-from carekg.app import create_app
 from carekg.config import Config
+from carekg.web.app import create_app
 
 ASK = "ASK { ?s ?p ?o }"
 
@@ -57,6 +57,7 @@ def test_query_in_url_and_body_is_400(small_client: FlaskClient) -> None:
         "/sparql?query=ASK%7B%7D", data=ASK, content_type="application/sparql-query"
     )
     assert response.status_code == 400
+    assert "both as the request body and as a 'query' parameter" in text(response), text(response)
 
 
 def test_query_mixed_with_update_is_400(small_client: FlaskClient) -> None:
@@ -72,7 +73,9 @@ def test_form_with_neither_query_nor_update_is_400(small_client: FlaskClient) ->
 
 
 def test_empty_query_is_400(small_client: FlaskClient) -> None:
-    assert small_client.get("/sparql?query=").status_code == 400
+    response = small_client.get("/sparql?query=")
+    assert response.status_code == 400
+    assert "empty" in text(response), text(response)
 
 
 def test_graph_parameter_that_is_not_an_iri_is_400(small_client: FlaskClient) -> None:
@@ -94,9 +97,12 @@ def test_nothing_acceptable_is_406_listing_what_can_be_produced(small_client: Fl
 
 def test_select_asked_for_as_turtle_is_406(small_client: FlaskClient) -> None:
     response = small_client.get(
-        "/sparql", query_string={"query": ASK}, headers={"Accept": "text/turtle"}
+        "/sparql",
+        query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
+        headers={"Accept": "text/turtle"},
     )
     assert response.status_code == 406
+    assert "application/sparql-results+json" in text(response), text(response)
 
 
 def test_construct_asked_for_as_csv_is_406_naming_rdf_formats(small_client: FlaskClient) -> None:
@@ -159,6 +165,7 @@ def test_any_update_is_403_read_only(
 def test_update_by_get_is_403(small_client: FlaskClient) -> None:
     response = small_client.get("/sparql", query_string={"update": "CLEAR ALL"})
     assert response.status_code == 403
+    assert "read-only" in text(response)
 
 
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])

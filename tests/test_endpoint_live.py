@@ -9,7 +9,7 @@ import rdflib
 from rdflib.query import Result
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from carekg.store import EmbeddedStore
+from carekg.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.slow
 

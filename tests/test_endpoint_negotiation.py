@@ -1,9 +1,9 @@
 """Content negotiation: q-values, wildcards, aliases, the format parameter, and the 406 message."""
 
 import pytest
+from werkzeug.exceptions import NotAcceptable
 
-from carekg.http_errors import NotAcceptable
-from carekg.negotiation import (
+from carekg.rdf.formats import (
     HTML,
     JSON_LD,
     N_TRIPLES,
@@ -15,9 +15,8 @@ from carekg.negotiation import (
     SPARQL_TSV,
     SPARQL_XML,
     TURTLE,
-    choose,
-    parse_accept,
 )
+from carekg.web.negotiation import choose
 
 
 @pytest.mark.parametrize(
@@ -71,9 +70,9 @@ def test_html_wins_for_a_browser_when_offered() -> None:
 def test_nothing_acceptable_raises_406_listing_the_offer() -> None:
     with pytest.raises(NotAcceptable) as refusal:
         choose("image/png, text/turtle;q=0", None, (TURTLE, N_TRIPLES))
-    assert refusal.value.status == 406
-    assert "text/turtle (format=turtle)" in refusal.value.message
-    assert "application/n-triples (format=nt)" in refusal.value.message
+    assert refusal.value.code == 406
+    assert "text/turtle (format=turtle)" in refusal.value.description
+    assert "application/n-triples (format=nt)" in refusal.value.description
 
 
 def test_unknown_format_parameter_raises_406() -> None:
@@ -82,9 +81,18 @@ def test_unknown_format_parameter_raises_406() -> None:
 
 
 def test_malformed_accept_entries_are_skipped() -> None:
-    ranges = parse_accept("garbage, text/csv;q=abc, text/tsv;q=0.3;level=1, application/json")
-    assert [(r.type, r.subtype, r.quality) for r in ranges] == [
-        ("text", "csv", 0.0),
-        ("text", "tsv", 0.3),
-        ("application", "json", 1.0),
-    ]
+    # 'garbage' names no type, and text/csv's q-value is no number: only application/json remains.
+    assert choose("garbage, text/csv;q=abc, application/json", None, RESULT_FORMATS) is SPARQL_JSON
+    with pytest.raises(NotAcceptable):
+        choose("garbage, text/csv;q=abc", None, RESULT_FORMATS)
+
+
+def test_wildcards_choose_canonical_types_only_and_an_exact_alias_beats_a_wildcard() -> None:
+    # text/xml is an alias of XML results: text/* means CSV, the first canonical text type offered.
+    assert choose("text/*", None, RESULT_FORMATS) is SPARQL_CSV
+    # At equal quality an alias named exactly beats a canonical type matched by */* only.
+    assert choose("application/xml;q=0.9, */*;q=0.9", None, RESULT_FORMATS) is SPARQL_XML
+    # A more specific range refusing a type overrides a wildcard accepting it (RFC 9110, 12.5.1).
+    assert choose("application/sparql-results+json;q=0, */*;q=0.5", None, RESULT_FORMATS) is (
+        SPARQL_XML
+    )

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from rdflib.query import Result
 from werkzeug.test import TestResponse
 
-from carekg.app import create_app
 from carekg.config import Config
+from carekg.web.app import create_app
 
 NAMES_QUERY = f"SELECT ?name WHERE {{ ?person <{EX}name> ?name }} ORDER BY ?name"
 CONSTRUCT_QUERY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s <{EX}name> ?n . ?s ?p ?o }}"
@@ -253,7 +253,7 @@ def test_cors_preflight_is_answered(small_client: FlaskClient) -> None:
 
 
 def test_repeated_query_is_served_from_the_cache(small_app: Flask) -> None:
-    from carekg.endpoint.views import result_cache
+    from carekg.web.endpoint.views import result_cache
 
     client = small_app.test_client()
     first = client.get("/sparql", query_string={"query": NAMES_QUERY})

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from endpoint_data import EX, TRIG
 from rdflib.query import Result
 
-from carekg.cli import main
+from carekg.commands.cli import main
 
 NAMES = f"SELECT ?name WHERE {{ ?s <{EX}name> ?name }} ORDER BY ?name"
 

@@ -1,6 +1,6 @@
 """The lexical scan finds the query form, dataset clauses and SERVICE calls outside strings and IRIs."""
 
-from carekg.query_scan import scan_query
+from carekg.sparql.scan import scan_query
 
 
 def test_form_is_found_after_the_prologue() -> None:

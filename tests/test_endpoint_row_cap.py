@@ -9,8 +9,8 @@ from endpoint_data import small_store
 from flask.testing import FlaskClient
 from rdflib.query import Result
 
-from carekg.app import create_app
 from carekg.config import Config
+from carekg.web.app import create_app
 
 ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 ALL_ROWS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"  # 6 rows in the union graph

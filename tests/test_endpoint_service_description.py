@@ -6,8 +6,8 @@ from endpoint_data import G1, G2, small_store
 from flask.testing import FlaskClient
 from rdflib import RDF, Namespace
 
-from carekg.app import create_app
 from carekg.config import Config
+from carekg.web.app import create_app
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -55,7 +55,9 @@ def test_description_names_the_endpoint_language_and_formats(
     assert (endpoint, SD.feature, SD.BasicFederatedQuery) not in graph
 
 
-def test_description_lists_each_named_graph_with_its_size(small_client: FlaskClient) -> None:
+def test_description_gives_each_named_graph_and_the_default_graph_their_sizes(
+    small_client: FlaskClient,
+) -> None:
     graph = describe(small_client, "text/turtle")
     sizes = {}
     for named in graph.objects(None, SD.namedGraph):

@@ -11,14 +11,15 @@ from flask.testing import FlaskClient
 from rdflib import Namespace
 from rdflib.term import Node
 
-from carekg.app import create_app
 from carekg.config import Config
-from carekg.endpoint.landing import GRAPH_SIZES
-from carekg.endpoint.service_description import GraphSizesCache
-from carekg.endpoint.views import result_cache
-from carekg.sources import DataFile
-from carekg.state import DatasetState
-from carekg.store import EmbeddedStore, build_embedded_store
+from carekg.dataset.build import build_embedded_store
+from carekg.dataset.sources import DataFile
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.app import create_app
+from carekg.web.context import DatasetState
+from carekg.web.endpoint.landing import GRAPH_SIZES
+from carekg.web.endpoint.service_description import GraphSizesCache
+from carekg.web.endpoint.views import result_cache
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

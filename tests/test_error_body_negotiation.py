@@ -7,8 +7,8 @@ import pytest
 from endpoint_data import small_store
 from flask.testing import FlaskClient
 
-from carekg.app import create_app
 from carekg.config import Config
+from carekg.web.app import create_app
 
 MALFORMED = {"query": "SELECT * WHERE {"}
 

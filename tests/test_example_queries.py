@@ -12,9 +12,9 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from carekg.namespaces import PREFIXES
-from carekg.store import EmbeddedStore
-from carekg.ui.examples import ExampleQuery, ExampleQueryError, example_queries, parse_example
+from carekg.rdf.namespaces import PREFIXES
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.ui.examples import ExampleQuery, ExampleQueryError, example_queries, parse_example
 
 INSPECTION = "Joint inspection of services for children and young people in South Lanarkshire, 2014"
 PARTNERSHIP = "South Lanarkshire Community Planning Partnership"

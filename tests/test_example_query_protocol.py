@@ -5,11 +5,11 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from carekg.app import create_app
-from carekg.cli import main
+from carekg.commands.cli import main
 from carekg.config import Config
-from carekg.store import EmbeddedStore
-from carekg.ui.examples import example_query
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.app import create_app
+from carekg.web.ui.examples import example_query
 
 EXAMPLE = "area-links"
 JSON = {"Accept": "application/sparql-results+json"}

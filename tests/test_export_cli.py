@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 
-from carekg.cli import main
-from carekg.dumps import FORMATS
-from carekg.negotiation import MediaType
+from carekg.commands.cli import main
+from carekg.dataset.dumps import FORMATS
+from carekg.rdf.formats import MediaType
 
 GRAPH = "https://w3id.org/carekg/graph/south-lanarkshire-2014"
 # The names README documents for ``carekg export --format``, and the dump each one writes.

@@ -1,10 +1,7 @@
-"""The inspection page in headless Chromium with JavaScript off, served by a real `carekg serve`:
+"""The inspection page in headless Chromium with JavaScript off, served by the session's real `carekg serve`:
 the grade chart's bars read 1 very good, 4 good, 4 adequate and 0 at the other grades."""
 
-from collections.abc import Iterator
-
 import pytest
-from carekg_process import RunningServer, carekg_serve
 from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 from expected import GRADE_COUNTS
 
@@ -15,14 +12,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    log = tmp_path_factory.mktemp("browser") / "serve.log"
-    with carekg_serve([], log) as running:
-        yield running
-
-
-def test_inspection_chart_reads_the_grade_counts_without_javascript(server: RunningServer) -> None:
+def test_inspection_chart_reads_the_grade_counts_without_javascript(live_server: str) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -34,9 +24,9 @@ def test_inspection_chart_reads_the_grade_counts_without_javascript(server: Runn
             page = context.new_page()
             requested: list[str] = []
             page.on("request", lambda request: requested.append(request.url))
-            response = page.goto(server.base_url + "/id/inspection/south-lanarkshire-2014")
+            response = page.goto(live_server + "/id/inspection/south-lanarkshire-2014")
             assert response is not None and response.status == 200
-            assert page.url == server.base_url + "/doc/id/inspection/south-lanarkshire-2014"
+            assert page.url == live_server + "/doc/id/inspection/south-lanarkshire-2014"
             assert page.title().startswith(
                 "Joint inspection of services for children and young people"
             )
@@ -57,7 +47,7 @@ def test_inspection_chart_reads_the_grade_counts_without_javascript(server: Runn
             assert shown == GRADE_COUNTS
             # the chart is visible on the page, and the page loaded nothing from elsewhere
             assert page.locator("svg.grade-chart").is_visible()
-            assert all(url.startswith(server.base_url) for url in requested), requested
+            assert all(url.startswith(live_server) for url in requested), requested
 
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "inspection-page.png"), full_page=True)

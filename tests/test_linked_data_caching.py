@@ -13,15 +13,16 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
-from carekg.app import create_app
 from carekg.config import Config
-from carekg.dumps import FORMATS_BY_NAME
-from carekg.linked_data import warm_caches
-from carekg.linked_data.downloads import dump_bytes
-from carekg.linked_data.memo import VersionMemo
-from carekg.linked_data.validation_report import validation_of
-from carekg.sources import bundled_data_files
-from carekg.store import EmbeddedStore, build_embedded_store
+from carekg.dataset.build import build_embedded_store
+from carekg.dataset.dumps import FORMATS_BY_NAME
+from carekg.dataset.sources import bundled_data_files
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.app import create_app
+from carekg.web.linked_data import warm_caches
+from carekg.web.linked_data.downloads import dump_bytes
+from carekg.web.linked_data.memo import VersionMemo
+from carekg.web.linked_data.validation_report import validation_of
 
 T = TypeVar("T")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")

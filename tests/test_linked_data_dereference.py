@@ -5,9 +5,9 @@ import pytest
 import rdflib
 from flask.testing import FlaskClient
 
-from carekg.app import create_app
 from carekg.config import Config
-from carekg.store import EmbeddedStore
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.app import create_app
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

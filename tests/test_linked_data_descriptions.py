@@ -14,9 +14,10 @@ import rdflib
 from flask.testing import FlaskClient
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from carekg.namespaces import BASE_IRI
-from carekg.sources import bundled_data_files
-from carekg.store import EmbeddedStore, build_embedded_store
+from carekg.dataset.build import build_embedded_store
+from carekg.dataset.sources import bundled_data_files
+from carekg.rdf.namespaces import BASE_IRI
+from carekg.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

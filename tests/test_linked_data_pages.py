@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from site_crawler import crawl
 
-from carekg.app import create_app
 from carekg.config import Config
+from carekg.web.app import create_app
 
 HOSTILE = Path(__file__).parent / "data" / "hostile.ttl"
 INSPECTION = "/doc/id/inspection/south-lanarkshire-2014"

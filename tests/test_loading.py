@@ -6,10 +6,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from carekg.dataset.loading import parse_all, parse_quads, read_data_files
+from carekg.dataset.sources import DataFile
 from carekg.errors import RdfSyntaxError, UnreadableInputError
-from carekg.loading import format_for, parse_all, parse_quads, read_data_files
-from carekg.sources import DataFile
-from carekg.store import dataset_version
+from carekg.rdf.formats import format_for
+from carekg.store.embedded import dataset_version
 
 PREFIX = b"@prefix a: <http://example.org/> .\n"
 

@@ -7,10 +7,10 @@ import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Literal, URIRef
 
-from carekg.loading import parse_all
-from carekg.namespaces import CAREKG, ONTOLOGY_IRI, SCHEMA
-from carekg.sources import bundled_data_files
-from carekg.validation import builtin_ontology_files, union_graph, validate
+from carekg.dataset.loading import parse_all
+from carekg.dataset.sources import bundled_data_files
+from carekg.dataset.validation import builtin_ontology_files, union_graph, validate
+from carekg.rdf.namespaces import CAREKG, ONTOLOGY_IRI, SCHEMA
 
 SHAPES = Path(__file__).resolve().parent.parent / "shapes" / "ontology-shapes.ttl"
 TERM_KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)

@@ -14,10 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from carekg.app import create_app
-from carekg.cli import main
+from carekg.commands.cli import main
 from carekg.config import Config
-from carekg.query_scan import MAX_NESTING_DEPTH, QueryTooComplex, check_nesting
+from carekg.sparql.scan import MAX_NESTING_DEPTH, QueryTooComplex, check_nesting
+from carekg.web.app import create_app
 
 SPARQL_QUERY = "application/sparql-query"
 # Unary NOTs nest inside the engine with no bracket at all: 50,000 overflow any thread's stack.

@@ -14,11 +14,11 @@ import pytest
 from carekg_process import RunningServer, carekg_serve
 from endpoint_data import small_store
 
-from carekg.app import create_app
 from carekg.config import Config
-from carekg.negotiation import SPARQL_JSON
-from carekg.query_exec import QueryJob, QueryTimeout
-from carekg.store import EmbeddedStore
+from carekg.rdf.formats import SPARQL_JSON
+from carekg.sparql.execution import QueryJob, QueryTimeout
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.app import create_app
 
 # Four unrelated triple patterns over the union graph: about 10^12 rows for the built-in graph,
 # 10^6+ for any data; COUNT(*) must see them all before it yields its one row.

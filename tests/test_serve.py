@@ -14,7 +14,7 @@ from carekg_process import RunningServer, carekg_executable, carekg_serve
 from click.testing import CliRunner
 from rdflib.query import Result
 
-from carekg.cli import main
+from carekg.commands.cli import main
 from carekg.commands.serve import MAX_REQUEST_LINE_BYTES, config_from_options, gunicorn_options
 from carekg.config import Config
 

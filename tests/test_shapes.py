@@ -14,10 +14,10 @@ import rdflib
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, URIRef
 
-from carekg.loading import parse_all, read_data_files
-from carekg.namespaces import PREFIXES
-from carekg.sources import DataFile, bundled_data_files
-from carekg.validation import (
+from carekg.dataset.loading import parse_all, read_data_files
+from carekg.dataset.report_formats import TermWriter
+from carekg.dataset.sources import DataFile, bundled_data_files
+from carekg.dataset.validation import (
     NodeFinder,
     ValidationOutcome,
     builtin_ontology_files,
@@ -26,7 +26,7 @@ from carekg.validation import (
     validate,
     validate_files,
 )
-from carekg.validation_formats import TermWriter
+from carekg.rdf.namespaces import PREFIXES
 
 EXAMPLES = Path(__file__).parent / "shape_examples"
 EXPECTED = EXAMPLES / "expected-violations.toml"

@@ -17,11 +17,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib.query import Result
 
-from carekg.app import create_app
 from carekg.config import Config
-from carekg.namespaces import PREFIXES
-from carekg.store import EmbeddedStore
-from carekg.ui.examples import ExampleQuery, example_queries
+from carekg.rdf.namespaces import PREFIXES
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.app import create_app
+from carekg.web.ui.examples import ExampleQuery, example_queries
 
 ASSET_FILES = {
     "yasgui.min.js": "window.Yasgui = function () {};\n",

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 from chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, needs_chromium
 
-from carekg.namespaces import PREFIXES
-from carekg.ui.assets import INSTALL_SCRIPT, assets_present, default_assets_dir
+from carekg.rdf.namespaces import PREFIXES
+from carekg.web.ui.assets import INSTALL_SCRIPT, assets_present, default_assets_dir
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route

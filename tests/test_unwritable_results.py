@@ -9,11 +9,11 @@ import rdflib
 from endpoint_data import small_store
 from flask.testing import FlaskClient
 
-from carekg.app import create_app
 from carekg.config import Config
-from carekg.negotiation import JSON_LD, SPARQL_JSON
-from carekg.query_exec import QueryJob, run_query
-from carekg.result_writer import FormatCannotHold
+from carekg.rdf.formats import JSON_LD, SPARQL_JSON
+from carekg.sparql.execution import QueryJob, run_query
+from carekg.sparql.results import FormatCannotHold
+from carekg.web.app import create_app
 
 TRIPLE_TERM = (
     "CONSTRUCT { <http://a> <http://b> <<( <http://c> <http://d> <http://e> )>> } WHERE {}"

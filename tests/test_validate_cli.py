@@ -12,7 +12,7 @@ import rdflib
 from click.testing import CliRunner, Result
 from rdflib.namespace import RDF, SH
 
-from carekg.cli import main
+from carekg.commands.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_GRAPH = REPO / "graph" / "south-lanarkshire-2014.ttl"

@@ -8,9 +8,9 @@ from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 from site_crawler import links_in
 
-from carekg.linked_data.shapes import shapes_version
-from carekg.store import EmbeddedStore
-from carekg.validation import load_shapes, shape_files
+from carekg.dataset.validation import load_shapes, shape_files
+from carekg.store.embedded import EmbeddedStore
+from carekg.web.linked_data.shapes import shapes_version
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 

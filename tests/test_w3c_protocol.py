@@ -22,8 +22,8 @@ from rdflib.query import ResultRow
 from w3c_http import RESULT_PARSERS, Reply, parse_graph, parse_results, send
 from w3c_manifest import ProtocolCase, ProtocolRequest, read_protocol_cases
 
-from carekg.app import create_app
 from carekg.config import Config
+from carekg.web.app import create_app
 
 ENDPOINT_PATH = "/sparql"
 

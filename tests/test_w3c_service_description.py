@@ -186,7 +186,7 @@ def test_description_lists_the_result_formats_the_endpoint_serves(
 
 
 @pytest.mark.slow
-def test_description_lists_each_named_graph_with_its_size(
+def test_live_description_lists_each_w3c_data_file_as_a_one_triple_named_graph(
     description: Graph, w3c_server: RunningServer, w3c_graphs: dict[str, str]
 ) -> None:
     dataset = description.value(_service(description, w3c_server), SD.defaultDataset, any=False)

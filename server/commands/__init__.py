@@ -1,0 +1,1 @@
+"""The command line: `carekg validate | export | query | serve`."""

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from ..build import build_store
 from ..config import Config
-from ..dumps import FORMATS_BY_NAME, UnknownGraphError, dump, gzipped
+from ..dataset.build import build_store
+from ..dataset.dumps import FORMATS_BY_NAME, UnknownGraphError, dump, gzipped
 from ..errors import CarekgError
 
 

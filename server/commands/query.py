@@ -6,12 +6,9 @@ from pathlib import Path
 import click
 
 from ..errors import CarekgError
-from ..http_errors import NotAcceptable
-from ..namespaces import PREFIXES
-from ..negotiation import RDF_GRAPH_FORMATS, RESULT_FORMATS, MediaType, choose
-from ..query_exec import QueryJob
-from ..query_scan import scan_query
-from .serve import config_from_options, load_store
+from ..rdf.formats import RDF_GRAPH_FORMATS, RESULT_FORMATS, MediaType, named
+from ..sparql.jobs import UpdateRefused, prepare_job
+from .options import config_from_options, load_store
 
 FORMAT_NAMES = sorted(
     {name for m in (*RESULT_FORMATS, *RDF_GRAPH_FORMATS) for name in m.format_names}
@@ -55,25 +52,24 @@ def query_command(
     """
     text = _query_text(query)
     config = config_from_options(data=data or None, timeout=timeout, max_rows=max_rows)
-    store = load_store(config, command="query")
+    store = load_store(config, validate_builtin=False, command="query")
     try:
-        scan = scan_query(text)
+        job = prepare_job(
+            text,
+            lambda _scan: (
+                _pick(format_name, RESULT_FORMATS),
+                _pick(format_name, RDF_GRAPH_FORMATS),
+            ),
+            default_graphs=default_graph,
+            named_graphs=named_graph,
+            max_rows=config.max_rows,
+            service_allowlist=config.service_allowlist,
+        )
+    except UpdateRefused:
+        raise click.UsageError("carekg is read-only: SPARQL Update is not supported") from None
     except CarekgError as exc:
         click.echo(f"carekg query: {exc}", err=True)
         raise SystemExit(1) from None
-    if scan.is_update:
-        raise click.UsageError("carekg is read-only: SPARQL Update is not supported")
-    results_type = _pick(format_name, RESULT_FORMATS)
-    graph_type = _pick(format_name, RDF_GRAPH_FORMATS)
-    job = QueryJob(
-        query=text,
-        results_type=results_type,
-        graph_type=graph_type,
-        default_graphs=default_graph,
-        named_graphs=named_graph,
-        max_rows=config.max_rows,
-        prefixes=tuple(PREFIXES.items()),
-    )
     try:
         outcome = store.answer(job, config.timeout)
     except CarekgError as exc:
@@ -97,7 +93,5 @@ def _query_text(query: str) -> str:
 
 
 def _pick(format_name: str | None, offered: tuple[MediaType, ...]) -> MediaType | None:
-    try:
-        return choose(None, format_name, offered)
-    except NotAcceptable:
-        return None
+    """The format ``--format`` names among ``offered``; without it, the first offered."""
+    return offered[0] if format_name is None else named(format_name, offered)

@@ -12,13 +12,13 @@ import gunicorn.http.message
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from ..app import create_app
-from ..build import build_store
-from ..config import Config, config_of
+from ..config import Config
+from ..dataset.build import build_store
 from ..errors import CarekgError
-from ..linked_data import warm_caches
-from ..state import DatasetState
-from ..store import EmbeddedStore
+from ..web.app import create_app
+from ..web.context import DatasetState, config_of
+from ..web.linked_data import warm_caches
+from .options import config_from_options, load_store
 
 THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so threads are cheap
 # The longest request line (method, URL, version) gunicorn reads: room for a GET query of well over
@@ -186,34 +186,7 @@ def serve_command(
     GunicornServer(app, gunicorn_options(config)).run()
 
 
-def config_from_options(**overrides: object) -> Config:
-    """Defaults, then CAREKG_* variables, then the options; a bad value is a usage error."""
-    try:
-        config = Config.from_env(None, **overrides)
-    except (ValueError, TypeError) as exc:
-        raise click.UsageError(str(exc)) from None
-    if config.timeout <= 0:
-        raise click.UsageError(f"the timeout must be positive; got {config.timeout:g}")
-    if config.max_rows < 1:
-        raise click.UsageError(f"the row cap must be at least 1; got {config.max_rows}")
-    if config.workers < 1:
-        raise click.UsageError(f"at least one worker is needed; got {config.workers}")
-    return config
-
-
-def load_store(config: Config, command: str = "serve") -> EmbeddedStore:
-    """The built-in graph or ``config.data``; a bad file exits with file:line:column and status 2.
-
-    Only ``serve`` checks the built-in graph against the shapes: it publishes it.
-    """
-    try:
-        return build_store(config, validate_builtin=command == "serve")
-    except CarekgError as exc:
-        click.echo(f"carekg {command}: {exc}", err=True)
-        raise SystemExit(2) from None
-
-
 def build_app(config: Config) -> Flask:
-    app = create_app(config, store=load_store(config))
+    app = create_app(config, store=load_store(config, validate_builtin=True, command="serve"))
     warm_caches(app)  # in the master, before gunicorn forks: every worker inherits the same results
     return app

@@ -4,11 +4,12 @@ from pathlib import Path
 
 import click
 
+from ..dataset.loading import read_data_files
+from ..dataset.report_formats import FORMATS, render
+from ..dataset.sources import DataFile, bundled_data_files
+from ..dataset.validation import validate_files
 from ..errors import CarekgError, UnreadableInputError
-from ..loading import FORMATS_BY_SUFFIX, read_data_files
-from ..sources import DataFile, bundled_data_files
-from ..validation import validate_files
-from ..validation_formats import FORMATS, render
+from ..rdf.formats import FORMATS_BY_SUFFIX
 
 EXIT_CONFORMS = 0
 EXIT_VIOLATIONS = 1

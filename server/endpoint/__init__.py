@@ -1,5 +1,0 @@
-"""The SPARQL 1.1 Protocol endpoint at /sparql (read-only, with timeouts, a row cap and CORS)."""
-
-from .views import blueprint
-
-__all__ = ["blueprint"]
