@@ -25,6 +25,11 @@ class Config:
     max_request_bytes: int = 1_000_000
     ui_assets: Path | None = None  # folder holding YASGUI's files; None: carekg/static/yasgui
     proxy_hops: int = 0  # reverse proxies whose X-Forwarded-* headers are trusted; 0: ignore them
+    store: Path = Path(".carekg/store")  # the store directory `carekg build` writes, `serve` reads
+    pool_size: int = 0  # query processes of the whole server; 0: one per core
+    query_memory_mb: int = 2048  # address space one query process may use (RLIMIT_AS)
+    queue_limit: int = 64  # requests of one worker that may wait for a free query process
+    slow_query_seconds: float = 1.0  # queries slower than this are logged (0: none)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Config":
@@ -40,14 +45,23 @@ class Config:
 
 
 def _convert(name: str, raw: str) -> object:
-    if name in ("port", "workers", "max_rows", "max_request_bytes", "proxy_hops"):
+    if name in (
+        "port",
+        "workers",
+        "max_rows",
+        "max_request_bytes",
+        "proxy_hops",
+        "pool_size",
+        "query_memory_mb",
+        "queue_limit",
+    ):
         try:
             return int(raw)
         except ValueError:
             raise ValueError(
                 f"{ENV_PREFIX}{name.upper()}={raw!r}: expected a whole number"
             ) from None
-    if name == "timeout":
+    if name in ("timeout", "slow_query_seconds"):
         try:
             return float(raw)
         except ValueError:
@@ -56,6 +70,10 @@ def _convert(name: str, raw: str) -> object:
         return tuple(Path(p) for p in raw.split(os.pathsep) if p)
     if name == "service_allowlist":
         return tuple(s for s in raw.split() if s)
-    if name == "ui_assets":
+    if name in ("ui_assets", "store"):
         return Path(raw)
     return raw
+
+
+def pool_size_of(config: Config) -> int:
+    return config.pool_size or os.cpu_count() or 1

@@ -21,9 +21,14 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 # Modules allowed to reach the embedded Oxigraph store directly: the store itself and the forked
 # query runner it hands the store to.
-# The modules that may touch the Oxigraph store itself: the embedded store, and the query execution
-# that evaluates on the store it is handed.
-STORE_MODULES = {"store/embedded.py", "sparql/execution.py"}
+# The modules that may touch the Oxigraph store itself: the embedded store, a build's on-disk store
+# and the query processes that open it, and the query execution that evaluates on the store it is handed.
+STORE_MODULES = {
+    "store/embedded.py",
+    "store/built.py",
+    "store/query_process.py",
+    "sparql/execution.py",
+}
 OXIGRAPH_STORE_ACCESS = re.compile(r"\.inner\b|\.pyoxigraph\(\)|\b(?:ox|pyoxigraph)\.Store\b")
 
 

@@ -1,6 +1,7 @@
 """The dataset description at /.well-known/void: VoID counts equal the store's own SPARQL counts, every
 dump it names is served with the size it states, and it links licence, sources and the validation report."""
 
+import hashlib
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -19,6 +20,7 @@ DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 DCT = rdflib.Namespace("http://purl.org/dc/terms/")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 DQV = rdflib.Namespace("http://www.w3.org/ns/dqv#")
+SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")
 DATASET = rdflib.URIRef("https://w3id.org/carekg/id/dataset/carekg")
 SHAPES = rdflib.URIRef("https://w3id.org/carekg/shapes")
 ALL_TRIPLES = "{ SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } }"
@@ -137,9 +139,15 @@ def test_dcat_has_one_distribution_per_dump_the_server_offers(
 ) -> None:
     distributions = set(description.subjects(rdflib.RDF.type, DCAT.Distribution))
     urls = [
-        str(description.value(d, DCAT.downloadURL)).removeprefix("http://localhost")
+        str(description.value(d, DCAT.accessURL)).removeprefix("http://localhost")
         for d in distributions
     ]
+    # The download URL names the dataset version (a citable, stable address of the same bytes).
+    version = builtin_store.version
+    for d in distributions:
+        access = str(description.value(d, DCAT.accessURL))
+        download = str(description.value(d, DCAT.downloadURL))
+        assert download == access.replace("/download/", f"/download/v/{version}/", 1)
     offered = offered_dumps(client)
     # six formats, plain and gzipped, of the whole dataset and of each named graph
     assert len(offered) == 6 * 2 * (1 + len(builtin_store.named_graphs()))
@@ -150,13 +158,13 @@ def test_dcat_has_one_distribution_per_dump_the_server_offers(
         node = rdflib.URIRef(graph)
         assert (DATASET, DCT.hasPart, node) in description
         assert (node, rdflib.RDF.type, DCAT.Dataset) in description
-        graph_urls = {str(description.value(d, DCAT.downloadURL))
+        graph_urls = {str(description.value(d, DCAT.accessURL))
                       for d in description.objects(node, DCAT.distribution)}  # fmt: skip
         assert len(graph_urls) == 12
         assert all(url.startswith("http://localhost/download/graph/") for url in graph_urls)
 
 
-def test_every_distribution_states_the_served_size_media_type_and_format(
+def test_every_distribution_states_the_served_size_checksum_media_type_and_format(
     description: rdflib.Graph, client: FlaskClient
 ) -> None:
     iana = "https://www.iana.org/assignments/media-types/"
@@ -167,6 +175,11 @@ def test_every_distribution_states_the_served_size_media_type_and_format(
         served = client.get(url, headers={"Accept-Encoding": "identity"})
         assert served.status_code == 200, url
         assert integer(description, distribution, DCAT.byteSize) == len(served.data), url
+        checksum = description.value(distribution, SPDX.checksum)
+        assert description.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        assert str(description.value(checksum, SPDX.checksumValue)) == (
+            hashlib.sha256(served.data).hexdigest()
+        ), url
         media_type = str(description.value(distribution, DCAT.mediaType)).removeprefix(iana)
         if url.endswith(".gz"):
             assert served.mimetype == "application/gzip"

@@ -1,8 +1,9 @@
-"""The ``carekg`` command: validate, export, query and serve the knowledge graph."""
+"""The ``carekg`` command: build, validate, export, query and serve the knowledge graph."""
 
 import click
 
 from .. import __version__
+from .build import build_command
 from .export import export_command
 from .query import query_command
 from .serve import serve_command
@@ -15,6 +16,7 @@ def main() -> None:
     """carekg: Scotland's joint inspections of children's services as a linked-data knowledge graph."""
 
 
+main.add_command(build_command)
 main.add_command(validate_command)
 main.add_command(export_command)
 main.add_command(query_command)

@@ -1,9 +1,22 @@
-"""`carekg serve`: the SPARQL endpoint and linked-data pages on gunicorn.
+"""`carekg serve`: the SPARQL endpoint and linked-data pages on gunicorn, over a build.
 
-The dataset is loaded in the master process before any worker is forked, so a bad data file stops the
-command at once (file:line:column, exit status 2) and every worker shares the store copy-on-write.
+It serves the current build of a store directory (``carekg build`` writes it): nothing is parsed,
+validated or serialized at start-up. ``--data FILE…`` first builds the files into a temporary store
+directory, so a bad data file stops the command at once (file:line:column, exit status 2).
+
+Before gunicorn forks its workers, the master starts the query pool's supervisor (fork and exec) and
+never opens the store itself: each worker opens the build read-only on its first request, and clients'
+queries run in the pool's processes (see carekg.store.pool for why one pool serves all workers).
 """
 
+import contextlib
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,13 +25,15 @@ import gunicorn.http.message
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from ..config import Config
-from ..dataset.build import build_store
+from ..config import Config, pool_size_of
+from ..dataset.build import build_into
 from ..errors import CarekgError
+from ..store.built import open_current
+from ..store.manifest import NoBuildError, current_build
+from ..store.pool import QueryPool
 from ..web.app import create_app
-from ..web.context import DatasetState, config_of
-from ..web.linked_data import warm_caches
-from .options import config_from_options, load_store
+from ..web.context import config_of, dataset_state
+from .options import config_from_options
 
 THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so threads are cheap
 # The longest request line (method, URL, version) gunicorn reads: room for a GET query of well over
@@ -35,9 +50,11 @@ MAX_REQUEST_LINE_BYTES = 64 * 1024
 class GunicornServer(BaseApplication):  # type: ignore[misc]
     """gunicorn run from Python with an app that is already built."""
 
-    def __init__(self, app: Flask, options: dict[str, Any]):
+    def __init__(self, app: Flask, options: dict[str, Any], store_dir: Path, pool: QueryPool):
         self.application = app
         self.options = options
+        self.store_dir = store_dir
+        self.pool = pool
         super().__init__()
 
     def load_config(self) -> None:
@@ -50,25 +67,25 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return self.application
 
     def reload(self) -> None:
-        """On SIGHUP, rebuild the store from the same files before gunicorn forks new workers.
-
-        A file that no longer parses (or a built-in graph that breaks the shapes) is reported and the
-        store that was serving keeps serving; the new workers inherit whichever store is current.
-        """
+        """On SIGHUP: rebuild ``--data`` files into the temporary store directory (a file that no
+        longer parses is reported and the build that was serving keeps serving), then switch to the
+        current build. With ``--store``, workers follow a new current build by themselves; SIGHUP
+        makes gunicorn start fresh workers on it."""
         super().reload()
-        state: DatasetState = self.application.extensions["carekg"]
+        state = dataset_state(self.application)
         config = config_of(self.application)
         old_version = state.store.version
         try:
-            new_store = state.rebuild(lambda: build_store(config))
+            if config.data:
+                build_into(self.store_dir, config.data, validate=False)
+            new_store = state.rebuild(lambda: open_current(self.store_dir, self.pool))
         except CarekgError as exc:
             click.echo(f"carekg serve: reload failed, still serving {old_version}: {exc}", err=True)
         else:
-            warm_caches(self.application)
             click.echo(f"carekg serve: reloaded, serving {new_store.version}", err=True)
 
 
-def gunicorn_options(config: Config) -> dict[str, Any]:
+def gunicorn_options(config: Config, on_exit: Callable[[], None] = lambda: None) -> dict[str, Any]:
     def when_ready(_arbiter: object) -> None:
         # Said once gunicorn listens, so a port that is taken never gets a "serving" line.
         click.echo(f"carekg: serving http://{config.host}:{config.port}/sparql", err=True)
@@ -89,6 +106,7 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
         # gunicorn's control socket has one default path per user: two servers would collide.
         "control_socket_disable": True,
         "when_ready": when_ready,
+        "on_exit": lambda _arbiter: on_exit(),
     }
 
 
@@ -103,6 +121,30 @@ def gunicorn_options(config: Config) -> dict[str, Any]:
     help="Serve exactly these RDF files instead of the built-in graph (Turtle, N-Triples, N-Quads, "
     "TriG, JSON-LD, RDF/XML; triples go to the default graph, quads keep their graphs). Repeat "
     "for several files. [env CAREKG_DATA, paths separated by ':']",
+)
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The store directory whose current build is served (`carekg build` writes it; with no "
+    "build yet, the built-in graph is built first). [env CAREKG_STORE; default ./.carekg/store]",
+)
+@click.option(
+    "--pool-size",
+    type=int,
+    help="Query processes of the whole server. [env CAREKG_POOL_SIZE; default: one per core]",
+)
+@click.option(
+    "--query-memory-mb",
+    type=int,
+    help="Address space one query process may use, in MiB; a query that needs more fails alone "
+    "with 503. [env CAREKG_QUERY_MEMORY_MB; default 2048]",
+)
+@click.option(
+    "--queue-limit",
+    type=int,
+    help="Requests of one worker that may wait for a free query process; more get 503 with "
+    "Retry-After. [env CAREKG_QUEUE_LIMIT; default 64]",
 )
 @click.option(
     "--timeout",
@@ -155,6 +197,10 @@ def serve_command(
     host: str | None,
     port: int | None,
     data: tuple[Path, ...],
+    store_dir: Path | None,
+    pool_size: int | None,
+    query_memory_mb: int | None,
+    queue_limit: int | None,
     timeout: float | None,
     workers: int | None,
     service_allowlist: tuple[str, ...],
@@ -173,6 +219,10 @@ def serve_command(
         host=host,
         port=port,
         data=data or None,
+        store=store_dir,
+        pool_size=pool_size,
+        query_memory_mb=query_memory_mb,
+        queue_limit=queue_limit,
         timeout=timeout,
         workers=workers,
         service_allowlist=service_allowlist or None,
@@ -182,11 +232,72 @@ def serve_command(
         base_iri=base_iri,
         ui_assets=ui_assets,
     )
-    app = build_app(config)
-    GunicornServer(app, gunicorn_options(config)).run()
+    with serving_store(config) as (store_dir, pool, stop):
+        app = create_app(config, store=open_current(store_dir, pool))
+        GunicornServer(app, gunicorn_options(config, on_exit=stop), store_dir, pool).run()
 
 
-def build_app(config: Config) -> Flask:
-    app = create_app(config, store=load_store(config, validate_builtin=True, command="serve"))
-    warm_caches(app)  # in the master, before gunicorn forks: every worker inherits the same results
-    return app
+@contextlib.contextmanager
+def serving_store(config: Config) -> Iterator[tuple[Path, QueryPool, Callable[[], None]]]:
+    """The store directory to serve (``--data`` files built into a temporary one; the built-in graph
+    built first if there is no build yet) and the query pool, whose supervisor runs until the end.
+
+    gunicorn's workers are forked from inside this block and leave by SystemExit through the same
+    frames: only the process that set things up may tear them down."""
+    owner = os.getpid()
+    with contextlib.ExitStack() as stack:
+
+        def cleanup_callback(function: Callable[..., object], *args: object) -> None:
+            stack.callback(lambda: function(*args) if os.getpid() == owner else None)
+
+        store_dir = config.store
+        try:
+            if config.data:
+                store_dir = Path(tempfile.mkdtemp(prefix="carekg-serve-"))
+                cleanup_callback(shutil.rmtree, store_dir, True)
+                build_into(store_dir, config.data, validate=False)
+            else:
+                try:
+                    current_build(store_dir)
+                except NoBuildError:
+                    click.echo(
+                        f"carekg serve: no build in {store_dir} yet: building the built-in graph",
+                        err=True,
+                    )
+                    build_into(store_dir)
+        except CarekgError as exc:
+            click.echo(f"carekg serve: {exc}", err=True)
+            raise SystemExit(2) from None
+        size = pool_size_of(config)
+        pool_dir = Path(tempfile.mkdtemp(prefix="carekg-pool-"))
+        cleanup_callback(shutil.rmtree, pool_dir, True)
+        supervisor = start_supervisor(pool_dir, size, config.query_memory_mb * 1024 * 1024)
+        stop = functools.partial(stop_supervisor, supervisor, owner)
+        cleanup_callback(stop)
+        yield store_dir, QueryPool(pool_dir, size, config.queue_limit), stop
+
+
+def start_supervisor(folder: Path, size: int, memory_bytes: int) -> "subprocess.Popen[bytes]":
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "carekg.store.supervisor",
+            str(folder),
+            str(size),
+            str(memory_bytes),
+        ],
+        stdin=subprocess.DEVNULL,
+        close_fds=True,
+    )
+
+
+def stop_supervisor(supervisor: "subprocess.Popen[bytes]", owner: int) -> None:
+    """Stop the pool (from the process that started it only: workers run gunicorn's hooks too)."""
+    if os.getpid() == owner and supervisor.poll() is None:
+        supervisor.terminate()
+        try:
+            supervisor.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            supervisor.kill()
+            supervisor.wait()

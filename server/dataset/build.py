@@ -4,13 +4,18 @@ Everything that can fail happens before the new store exists, so a failed build 
 store that was serving untouched.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from ..config import Config
 from ..errors import CarekgError
 from ..store.embedded import EmbeddedStore, store_from_quads
+from ..store.manifest import CACHE_FOLDER
+from .checking import Unit, check_units, split_context, units_of
 from .loading import parse_all, read_data_files
 from .sources import DataFile, bundled_data_files
+from .validation import ValidationResult, shape_files, shapes_version
+from .writing import BuildResult, parse_files, write_build
 
 MAX_LISTED_VIOLATIONS = 5
 
@@ -38,19 +43,56 @@ def build_store(config: Config, validate_builtin: bool = True) -> EmbeddedStore:
 
         outcome = locate_results(validate(union_graph(quads)), files)
         if not outcome.conforms:
-            listed = [
-                f"{result.location or 'built-in data'}: {result.message}"
-                for result in outcome.results[:MAX_LISTED_VIOLATIONS]
-            ]
-            more = len(outcome.results) - len(listed)
-            raise DataInvalidError(
-                "the built-in graph breaks carekg's shapes (run `carekg validate` for the report):\n  "
-                + "\n  ".join(listed)
-                + (f"\n  … and {more} more" if more > 0 else "")
-            )
+            raise DataInvalidError(_violations_message(outcome.results))
     return store_from_quads(quads)
 
 
 def build_embedded_store(files: Iterable[DataFile]) -> EmbeddedStore:
     """Parse every file first, then fill a new store: a parse error leaves no half-built store."""
     return store_from_quads(parse_all(files))
+
+
+def build_into(
+    store_dir: Path, paths: Sequence[Path] = (), validate: bool | None = None
+) -> BuildResult:
+    """``carekg build``: the built-in graph (validated), or the files at ``paths`` (validated only if
+    ``validate``), as a new build of ``store_dir``. Raises RdfSyntaxError (file:line:column),
+    DataInvalidError (each violation with its file:line) or BuildError; the previous build stays current."""
+    files = read_data_files(paths) if paths else bundled_data_files()
+    check = (not paths) if validate is None else validate
+    quads = parse_files(files)
+    report: bytes | None = None
+    conforms: bool | None = None
+    if check:
+        if paths:
+            context, _ = split_context(bundled_data_files())
+            units = [Unit(files=(f,), context=tuple(context)) for f in files]
+        else:
+            context, reports = split_context(files)
+            units = units_of(reports, context)
+        checked = check_units(units, cache_dir=store_dir / CACHE_FOLDER)
+        if not checked.conforms:
+            raise DataInvalidError(_violations_message(checked.results))
+        conforms = True
+        report = checked.report.serialize(format="nt", encoding="utf-8")
+    return write_build(
+        store_dir,
+        quads,
+        validated=check,
+        conforms=conforms,
+        report_ntriples=report,
+        shapes_version=shapes_version(shape_files()) if check else None,
+    )
+
+
+def _violations_message(results: Sequence[ValidationResult]) -> str:
+    listed = [
+        f"{result.location or 'built-in data'}: {result.message}"
+        for result in results[:MAX_LISTED_VIOLATIONS]
+    ]
+    more = len(results) - len(listed)
+    return (
+        "the data breaks carekg's shapes (run `carekg validate` for the report):\n  "
+        + "\n  ".join(listed)
+        + (f"\n  … and {more} more" if more > 0 else "")
+    )

@@ -6,6 +6,7 @@ an Oxigraph-backed graph is far slower (at 100k triples: 1.8 s in memory, over 3
 ontology is validated together with the data.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -74,6 +75,14 @@ def shape_files() -> list[tuple[str, bytes]]:
     """The bundled shapes files, as (name, bytes), in a stable order."""
     folder = resources.files(SHAPES_PACKAGE)
     return sorted((f.name, f.read_bytes()) for f in folder.iterdir() if f.name.endswith(".ttl"))
+
+
+def shapes_version(files: list[tuple[str, bytes]]) -> str:
+    """A fingerprint of shapes files (their names and bytes)."""
+    digest = hashlib.sha256()
+    for name, data in files:
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def load_shapes() -> rdflib.Graph:

@@ -20,6 +20,7 @@ import select
 import signal
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -70,6 +71,16 @@ class QueryCrashed(CarekgError):
     """The query process failed in a way that is no fault of the query (a bug, memory exhausted)."""
 
 
+class QueryOutOfMemory(CarekgError):
+    """The query needed more memory than a query process may use."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the query needed more memory than a query may use on this server and was stopped; "
+            "narrow it (a LIMIT, fewer or more specific patterns) and try again"
+        )
+
+
 class InvalidDatasetIri(CarekgError):
     """A protocol graph or the base IRI given with the query is not an absolute IRI."""
 
@@ -86,6 +97,33 @@ class QueryJob:
     base_iri: str | None = None
     max_rows: int = 10000
     prefixes: tuple[tuple[str, str], ...] = ()  # for Turtle/TriG output only, never for parsing
+
+
+def job_to_json(job: QueryJob) -> dict[str, object]:
+    """The job as JSON, for a query process in another interpreter (formats by their short names)."""
+    return {
+        "query": job.query,
+        "results_type": job.results_type.name if job.results_type else None,
+        "graph_type": job.graph_type.name if job.graph_type else None,
+        "default_graphs": list(job.default_graphs),
+        "named_graphs": list(job.named_graphs),
+        "base_iri": job.base_iri,
+        "max_rows": job.max_rows,
+        "prefixes": [list(pair) for pair in job.prefixes],
+    }
+
+
+def job_from_json(data: dict[str, Any]) -> QueryJob:
+    return QueryJob(
+        query=data["query"],
+        results_type=by_name(data["results_type"]) if data["results_type"] else None,
+        graph_type=by_name(data["graph_type"]) if data["graph_type"] else None,
+        default_graphs=tuple(data["default_graphs"]),
+        named_graphs=tuple(data["named_graphs"]),
+        base_iri=data["base_iri"],
+        max_rows=data["max_rows"],
+        prefixes=tuple((prefix, iri) for prefix, iri in data["prefixes"]),
+    )
 
 
 def dataset_options(job: QueryJob) -> dict[str, object]:
@@ -181,12 +219,16 @@ def run_query_with_timeout(store: ox.Store, job: QueryJob, timeout: float) -> Se
     if payload is None:
         raise QueryTimeout(timeout)
     if b"\n" not in payload:  # the child died before it could answer
-        raise _death(status)
-    return _decode(payload)
+        raise death_error(status)
+    return decode_answer(payload)
 
 
-def _death(status: int) -> CarekgError:
-    """The error for a query process that ended without an answer, from its wait status."""
+def death_error(status: int, last_words: str = "") -> CarekgError:
+    """The error for a query process that ended without an answer, from its wait status and the last
+    line it wrote to its standard error, where known (Rust aborts both on a stack overflow and on a
+    failed allocation: what it printed tells them apart)."""
+    if "memory allocation" in last_words or "out of memory" in last_words.lower():
+        return QueryOutOfMemory()
     if os.WIFSIGNALED(status) and os.WTERMSIG(status) in _STACK_OVERFLOW_SIGNALS:
         return QueryTooComplex(
             "its evaluation overflowed the stack; use fewer nested groups and shorter chains of "
@@ -244,55 +286,60 @@ def _child(
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM, signal.SIGPIPE):
             signal.signal(signum, signal.SIG_DFL)
         signal.setitimer(signal.ITIMER_REAL, timeout + _CHILD_GRACE_SECONDS)
-        _limit_child_resources()
-        body = b""
-        try:
-            outcome = run_query(store, job)
-            header: dict[str, object] = {
-                "status": "ok",
-                "kind": outcome.kind,
-                "media_type": outcome.media_type.name,
-                "rows": outcome.rows,
-                "truncated": outcome.truncated,
-            }
-            body = outcome.body
-        except QueryTooComplex as exc:
-            header = {
-                "status": "complex",
-                "reason": exc.reason,
-                "line": exc.line,
-                "column": exc.column,
-            }
-        except QuerySyntaxError as exc:
-            header = {
-                "status": "syntax",
-                "message": exc.message,
-                "line": exc.line,
-                "column": exc.column,
-            }
-        except FormatCannotHold as exc:
-            header = {
-                "status": "cannot_hold",
-                "kind": exc.kind,
-                "media_type": exc.media_type.name,
-                "reason": exc.reason,
-            }
-        except UnproducibleFormat as exc:
-            header = {"status": "unproducible", "kind": exc.kind}
-        except Exception as exc:  # anything else still reaches the parent as a message
-            header = {"status": "failed", "message": str(exc) or type(exc).__name__}
-            if isinstance(exc, QueryFailed):
-                header["status"] = "io"
+        limit_query_process()
         with os.fdopen(write_fd, "wb") as out:
-            out.write(json.dumps(header).encode("utf-8") + b"\n")
-            out.write(body)
+            out.write(encode_answer(store, job))
     finally:
         os._exit(0)
 
 
-def _limit_child_resources() -> None:  # pragma: no cover - runs in the child
+def encode_answer(store: ox.Store, job: QueryJob) -> bytes:
+    """The job's answer as a query process sends it: a one-line JSON header, then the body. Every
+    refusal travels in the header, so that ``decode_answer`` raises the same error on the other side."""
+    body = b""
+    try:
+        outcome = run_query(store, job)
+        header: dict[str, object] = {
+            "status": "ok",
+            "kind": outcome.kind,
+            "media_type": outcome.media_type.name,
+            "rows": outcome.rows,
+            "truncated": outcome.truncated,
+        }
+        body = outcome.body
+    except QueryTooComplex as exc:
+        header = {"status": "complex", "reason": exc.reason, "line": exc.line, "column": exc.column}
+    except QuerySyntaxError as exc:
+        header = {
+            "status": "syntax",
+            "message": exc.message,
+            "line": exc.line,
+            "column": exc.column,
+        }
+    except FormatCannotHold as exc:
+        header = {
+            "status": "cannot_hold",
+            "kind": exc.kind,
+            "media_type": exc.media_type.name,
+            "reason": exc.reason,
+        }
+    except UnproducibleFormat as exc:
+        header = {"status": "unproducible", "kind": exc.kind}
+    except MemoryError:
+        header = {"status": "memory"}
+    except Exception as exc:  # anything else still reaches the other side as a message
+        header = {"status": "failed", "message": str(exc) or type(exc).__name__}
+        if isinstance(exc, QueryFailed):
+            header["status"] = "io"
+    return json.dumps(header).encode("utf-8") + b"\n" + body
+
+
+def limit_query_process(memory_bytes: int = 0) -> None:  # pragma: no cover - query processes
+    """No core files, a bounded stack, and at most ``memory_bytes`` of address space (0: no limit)."""
     # A crash (a stack overflow on a deep query) must not leave a core file per request.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
     if soft == resource.RLIM_INFINITY or soft > _CHILD_STACK_BYTES:
         resource.setrlimit(resource.RLIMIT_STACK, (_CHILD_STACK_BYTES, hard))
@@ -305,7 +352,8 @@ def _max_fd() -> int:
         return 65536
 
 
-def _decode(payload: bytes) -> Serialized:
+def decode_answer(payload: bytes) -> Serialized:
+    """The Serialized result of an ``encode_answer`` payload, or the error it carries."""
     line, _, body = payload.partition(b"\n")
     header = json.loads(line)
     status = header["status"]
@@ -319,6 +367,8 @@ def _decode(payload: bytes) -> Serialized:
         raise UnproducibleFormat(header["kind"])
     if status == "io":
         raise QueryFailed(header["message"])
+    if status == "memory":
+        raise QueryOutOfMemory()
     if status != "ok":
         raise QueryCrashed(f"the query process failed: {header['message']}")
     return Serialized(

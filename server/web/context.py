@@ -1,27 +1,59 @@
 """What a Flask app carries for carekg: its Config and the dataset it serves, and their accessors."""
 
+import logging
 import threading
+import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
 
 from ..config import Config
+from ..errors import CarekgError
+from ..store.built import BuiltStore
 from ..store.protocol import Store
+
+log = logging.getLogger(__name__)
+FOLLOW_SECONDS = 1.0
 
 APP_CONFIG_KEY = "CAREKG"  # where create_app keeps the Config in app.config
 DATASET_KEY = "carekg"  # where create_app keeps the DatasetState in app.extensions
 
 
 class DatasetState:
-    """The dataset an app serves, swapped whole: a failed rebuild leaves the previous store serving."""
+    """The dataset an app serves, swapped whole: a failed rebuild leaves the previous store serving.
+
+    A store served from a build follows its store directory: at most once every ``FOLLOW_SECONDS`` it
+    looks whether another build has become current and, if so, serves that one from the next request
+    on; requests already running finish on the build they started with.
+    """
 
     def __init__(self, store: Store):
         self._store = store
         self._lock = threading.Lock()
+        self._next_look = 0.0
 
     @property
     def store(self) -> Store:
+        store = self._store
+        if isinstance(store, BuiltStore) and time.monotonic() >= self._next_look:
+            self._follow(store)
         return self._store
+
+    def _follow(self, store: BuiltStore) -> None:
+        with self._lock:
+            if time.monotonic() < self._next_look:
+                return
+            self._next_look = time.monotonic() + FOLLOW_SECONDS
+            try:
+                successor = store.successor()
+            except CarekgError as exc:  # the directory lost its build: keep serving this one
+                log.warning("carekg: cannot follow the store directory: %s", exc)
+                return
+            if successor is not None:
+                log.info(
+                    "carekg: now serving build %s (%s)", successor.build.name, successor.version
+                )
+                self._store = successor
 
     def rebuild(self, build: Callable[[], Store]) -> Store:
         """Build a new store and swap it in; if ``build`` raises, the old store keeps serving."""

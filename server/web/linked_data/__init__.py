@@ -6,6 +6,7 @@ Routes (the IRI ``{base}{path}`` is served at ``/{path}``):
   /id/..., /def, /def/..., /graph/...   303 See Other to /doc/...
   /doc/{path}[.{ext}]            a thing's description (negotiated; or one format by extension)
   /download/carekg.{ext}[.gz], /download/graph/{slug}.{ext}[.gz], /downloads   dumps
+  /download/v/{version}/...      the dumps of one dataset version (kept for the last few builds)
   /rdf-graph-store?default | ?graph=IRI    Graph Store Protocol, read side
   /context.jsonld                carekg's JSON-LD context
   /.well-known/void[.{ext}]      VoID and DCAT
@@ -44,6 +45,9 @@ blueprint.add_url_rule(
 blueprint.add_url_rule("/doc/<path:path>", "document", resources.document)
 blueprint.add_url_rule("/downloads", "downloads", downloads.downloads_page)
 blueprint.add_url_rule("/download/graph/<filename>", "graph_dump", downloads.graph_dump)
+blueprint.add_url_rule(
+    "/download/v/<version>/<path:filename>", "versioned_dump", downloads.versioned_dump
+)
 blueprint.add_url_rule("/download/<filename>", "dataset_dump", downloads.dataset_dump)
 blueprint.add_url_rule("/rdf-graph-store", "graph_store", downloads.graph_store)
 blueprint.add_url_rule("/context.jsonld", "context", downloads.context_document)

@@ -12,10 +12,10 @@ carekg:SourceDocument), credited with dct:source and prov:wasDerivedFrom.
 
 import pyoxigraph as ox
 
-from ...rdf.namespaces import DCAT, DCT, DQV, FOAF, PROV, RDF, RDFS, XSD
+from ...rdf.namespaces import DCAT, DCT, DQV, FOAF, PROV, RDF, RDFS, SPDX, XSD
 from ...store.protocol import Store
 from .describe import Term
-from .downloads import Dump, dump_bytes, offered_dumps
+from .downloads import Dump, dump_facts, offered_dumps
 from .shapes import shapes_iri
 from .sparql import select
 from .validation_report import validation_of
@@ -135,14 +135,23 @@ def _distribution(
     title += ", gzipped" if dump.gz else ""
     node = ox.NamedNode(f"{dataset.value}#distribution-{name}")
     url = ox.NamedNode(url_for(dump.path))
-    size = len(dump_bytes(store, rdf_format, dump.graph, gz=dump.gz))
+    versioned = ox.NamedNode(
+        url_for(dump.path.replace("/download/", f"/download/v/{store.version}/", 1))
+    )
+    size, sha256 = dump_facts(store, dump)
+    checksum = ox.NamedNode(f"{node.value}-checksum")
     out = [
         _t(owner, DCAT + "distribution", node),
         _t(node, RDF + "type", ox.NamedNode(DCAT + "Distribution")),
         _t(node, DCT + "title", ox.Literal(title, language="en")),
         _t(node, RDFS + "label", ox.Literal(title, language="en")),
-        _t(node, DCAT + "downloadURL", url),
+        _t(node, DCAT + "downloadURL", versioned),
         _t(node, DCAT + "accessURL", url),
+        _t(node, SPDX + "checksum", checksum),
+        _t(checksum, RDF + "type", ox.NamedNode(SPDX + "Checksum")),
+        _t(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256")),
+        _t(checksum, SPDX + "checksumValue", ox.Literal(
+            sha256, datatype=ox.NamedNode(XSD + "hexBinary"))),
         _t(node, DCAT + "mediaType", ox.NamedNode(IANA_MEDIA_TYPES + rdf_format.mime)),
         _t(node, DCT + "format", format_iri(rdf_format)),
         _t(node, DCT + "license", ox.NamedNode(DATA_LICENCE)),

@@ -10,10 +10,11 @@ union of all its named graphs (the same default graph the query endpoint answers
 are all named graphs, so the store's own default graph is empty); ``?graph=IRI`` is one named graph.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, send_file
 from werkzeug.exceptions import BadRequest, NotFound
 
 from ...dataset.dumps import (
@@ -26,6 +27,8 @@ from ...dataset.dumps import (
     serialize,
 )
 from ...rdf.formats import JSON_LD, N_QUADS, N_TRIPLES, RDF_XML, TRIG, TURTLE, MediaType
+from ...store.built import BuiltStore
+from ...store.manifest import build_of_version
 from ...store.protocol import Store
 from ..context import current_store
 from ..negotiation import choose
@@ -109,12 +112,14 @@ def _split(filename: str) -> tuple[str, MediaType | None, bool]:
     return stem, FORMATS_BY_EXTENSION.get(extension), gz
 
 
-def _dump_response(filename: str, graph: str | None) -> Response:
+def _dump_response(filename: str, graph: str | None, store: Store | None = None) -> Response:
     _, rdf_format, gz = _split(filename)
     if rdf_format is None:
         known = ", ".join(f".{f.extension}" for f in FORMATS)
         raise NotFound(f"no dump called {filename!r}: the endings are {known}, each also with .gz")
-    store = current_store()
+    store = store or current_store()
+    if isinstance(store, BuiltStore):
+        return _file_response(store, filename, rdf_format, graph, gz)
     if gz:
         response = Response(
             dump_bytes(store, rdf_format, graph, gz=True), mimetype="application/gzip"
@@ -126,6 +131,70 @@ def _dump_response(filename: str, graph: str | None) -> Response:
         lambda: dump_bytes(store, rdf_format, graph, gz=True),
         rdf_format,
     )
+
+
+def _file_response(
+    store: BuiltStore, filename: str, rdf_format: MediaType, graph: str | None, gz: bool
+) -> Response:
+    """A dump the build wrote, sent from its file (conditional requests and byte ranges included):
+    the gzipped file for a .gz name, and for a plain name to a client that accepts gzip."""
+    encode = not gz and request.accept_encodings.quality("gzip") > 0
+    found = store.dump_file(rdf_format.dump_name, graph, gz or encode)
+    if found is None:
+        raise NotFound(f"the build being served has no dump {filename!r}")
+    path, facts = found
+    if gz:
+        response = send_file(
+            path, mimetype="application/gzip", as_attachment=True, download_name=filename,
+            conditional=True, etag=f"{store.version}-{facts.sha256[:20]}", max_age=None,
+        )  # fmt: skip
+    else:
+        response = send_file(
+            path,
+            mimetype=rdf_format.content_type,
+            conditional=True,
+            etag=facts.sha256,
+            max_age=None,
+        )
+        if encode:
+            response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+    return response
+
+
+def versioned_dump(version: str, filename: str) -> Response:
+    """``/download/v/{version}/…``: a dump of a dataset version, current or one of the last few
+    builds (the URL a citation can name: DCAT gives it with the dump's SHA-256 and size)."""
+    store = current_store()
+    served: Store | None = store if version == store.version else None
+    if served is None and isinstance(store, BuiltStore) and store.store_dir is not None:
+        build = build_of_version(store.store_dir, version)
+        if build is not None:
+            served = BuiltStore(build, pool=None, store_dir=None)
+    if served is None:
+        raise NotFound(
+            f"the dumps of dataset version {version!r} are not kept here; the current version is "
+            f"{store.version}, listed at /downloads"
+        )
+    name = filename.removeprefix("graph/")
+    if name == filename:
+        return _dump_response(filename, graph=None, store=served)
+    graphs = {graph_slug(g): g for g in served.named_graphs()}
+    stem = _split(name)[0]
+    if stem not in graphs:
+        raise NotFound(f"no named graph is dumped as {name!r} in version {version}")
+    return _dump_response(name, graph=graphs[stem], store=served)
+
+
+def dump_facts(store: Store, dump: "Dump") -> tuple[int, str]:
+    """(size in bytes, SHA-256) of a dump: from the build's manifest, else of the bytes made now."""
+    if isinstance(store, BuiltStore):
+        found = store.dump_file(dump.rdf_format.dump_name, dump.graph, dump.gz)
+        if found is not None:
+            return found[1].bytes, found[1].sha256
+    data = dump_bytes(store, dump.rdf_format, dump.graph, gz=dump.gz)
+    key = ("dump.sha256", dump.rdf_format.name, dump.graph, dump.gz)
+    return len(data), memoized(store, key, lambda: hashlib.sha256(data).hexdigest())
 
 
 def _encoded(

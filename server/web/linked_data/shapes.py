@@ -10,7 +10,6 @@ The shapes have blank nodes (property shapes, lists, prefix declarations). They 
 canonically (rdflib's canonical labelling), so that every worker serves the same bytes under one ETag.
 """
 
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,7 +19,7 @@ from flask import Response, redirect, render_template
 from rdflib.compare import to_canonical_graph
 from werkzeug.exceptions import NotFound
 
-from ...dataset.validation import load_shapes, shape_files
+from ...dataset.validation import load_shapes, shape_files, shapes_version
 from ...rdf.namespaces import SH
 from ...rdf.terms import to_oxigraph
 from .documents import (
@@ -61,14 +60,6 @@ class BundledShapes:
 
 def shapes_iri(base: str) -> str:
     return base + SHAPES_PATH
-
-
-def shapes_version(files: list[tuple[str, bytes]]) -> str:
-    """A fingerprint of shapes files (their names and bytes)."""
-    digest = hashlib.sha256()
-    for name, data in files:
-        digest.update(name.encode() + b"\0" + data + b"\0")
-    return digest.hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)

@@ -18,12 +18,20 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
 
-from ...dataset.validation import load_shapes, shape_files, union_graph, validate
+from ...dataset.validation import (
+    load_shapes,
+    read_results,
+    shape_files,
+    shapes_version,
+    union_graph,
+    validate,
+)
 from ...rdf.namespaces import DCT, OWL, PROV, RDF, RDFS, XSD
 from ...rdf.terms import to_oxigraph
+from ...store.built import BuiltStore
 from ...store.protocol import Store
 from .describe import Term
-from .shapes import shapes_iri, shapes_version
+from .shapes import shapes_iri
 from .void import UrlFor, dataset_iri
 
 STORES_REMEMBERED = 4  # the store being served and those a reload replaced a moment ago
@@ -58,7 +66,17 @@ class PerStore:
 
 
 def _validate(store: Store) -> Validation:
+    """The build's own report when it was validated at build time, else pySHACL now (``--data``)."""
     files = shape_files()
+    if isinstance(store, BuiltStore) and store.validation_report is not None:
+        report = rdflib.Graph().parse(store.validation_report, format="nt")
+        return Validation(
+            conforms=bool(store.manifest.conforms),
+            report=to_canonical_graph(report),
+            shapes_version=store.manifest.shapes_version or shapes_version(files),
+            dataset_built_at=store.built_at,
+            violations=len(read_results(report)),
+        )
     outcome = validate(union_graph(store.quads()), shapes=load_shapes())
     return Validation(
         conforms=outcome.conforms,

@@ -1,0 +1,309 @@
+"""Writing a build: parse, validate, bulk-load a new on-disk store, write every dump and the validation
+report, then switch the store directory's ``current`` build to it at once.
+
+Everything that can fail (a malformed file, a shape violation, a full disk, ``kill -9``) fails before the
+switch: the new build is written in ``builds/<id>.partial`` and only renamed into place, with its manifest
+written last, once complete; ``current`` is a symbolic link replaced by ``rename``. The previous build keeps
+serving until the switch, and stays on disk while any server holds its lease.
+"""
+
+import contextlib
+import fcntl
+import gzip
+import hashlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+from tqdm import tqdm
+
+from .. import __version__
+from ..errors import CarekgError
+from ..rdf.formats import RDF_GRAPH_FORMATS
+from ..store.built import load_on_disk
+from ..store.embedded import dataset_version, store_from_quads
+from ..store.manifest import (
+    BUILDS_FOLDER,
+    CURRENT_LINK,
+    DUMPS_FOLDER,
+    MANIFEST_FILE,
+    REPORT_FILE,
+    STORE_FOLDER,
+    DumpFile,
+    Manifest,
+    builds,
+    current_build,
+    exclusive,
+    read_manifest,
+)
+from .dumps import dump
+from .loading import parse_quads
+from .sources import DataFile
+
+BUILD_LOCK = ".build.lock"
+PARTIAL_SUFFIX = ".partial"
+KEEP_DUMPS_OF = 3  # the dumps of the newest builds stay downloadable by their versioned URLs
+
+
+class BuildError(CarekgError):
+    """A build that could not be written; the previous build (if any) is still current."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    build: Path
+    manifest: Manifest
+    seconds: float
+
+
+def progress_bar(total: int | None, description: str, unit: str) -> "tqdm[object]":
+    """A progress bar on a terminal, nothing elsewhere (CI logs, pipes)."""
+    return tqdm(
+        total=total,
+        desc=description,
+        unit=unit,
+        unit_scale=True,
+        disable=not sys.stderr.isatty(),
+        leave=False,
+    )
+
+
+@contextlib.contextmanager
+def build_lock(store_dir: Path) -> Iterator[None]:
+    """One build at a time per store directory (a second one waits)."""
+    store_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(store_dir / BUILD_LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def parse_files(files: Sequence[DataFile]) -> list[ox.Quad]:
+    quads: list[ox.Quad] = []
+    with progress_bar(len(files), "parsing", "files") as bar:
+        for index, file in enumerate(files):
+            quads.extend(parse_quads(file, index))
+            bar.update(1)
+    return quads
+
+
+def write_build(
+    store_dir: Path,
+    quads: list[ox.Quad],
+    *,
+    validated: bool,
+    conforms: bool | None,
+    report_ntriples: bytes | None,
+    shapes_version: str | None,
+) -> BuildResult:
+    """Write ``quads`` (already parsed and, where wanted, validated) as a new build of ``store_dir``
+    and make it current. Raises BuildError naming the cause; the previous build stays current."""
+    started = time.monotonic()
+    with build_lock(store_dir):
+        _remove_stale_partials(store_dir)
+        version = dataset_version(quads)
+        built_at = datetime.now(UTC).replace(microsecond=0)
+        build_id = f"{built_at.strftime('%Y%m%dT%H%M%SZ')}-{version}-{os.getpid()}"
+        partial = store_dir.resolve() / BUILDS_FOLDER / (build_id + PARTIAL_SUFFIX)
+        final = store_dir.resolve() / BUILDS_FOLDER / build_id
+        try:
+            partial.mkdir(parents=True)
+            with progress_bar(len(quads), "loading", "triples") as bar:
+                graphs = load_on_disk(partial / STORE_FOLDER, quads, bar.update)
+            hashes = _graph_hashes(quads)
+            dumps = _write_dumps(partial, quads, hashes, _previous_manifest(store_dir))
+            if report_ntriples is not None:
+                _write_file(partial / REPORT_FILE, report_ntriples)
+            manifest = Manifest(
+                version=version,
+                built_at=built_at.isoformat(),
+                carekg_version=__version__,
+                triples=len({q.triple for q in quads}),
+                graphs=graphs,
+                graph_hashes=hashes,
+                dumps=dumps,
+                validated=validated,
+                conforms=conforms,
+                shapes_version=shapes_version,
+            )
+            _write_file(partial / MANIFEST_FILE, manifest.to_json().encode("utf-8"))
+            _fsync_dir(partial)
+            os.rename(partial, final)
+            _switch_current(store_dir, final)
+        except OSError as exc:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise BuildError(
+                f"could not write the build in {store_dir}: {exc.strerror or exc}"
+                + (f" ({exc.filename})" if exc.filename else "")
+                + "; the previous build is still current"
+            ) from None
+        prune(store_dir)
+    return BuildResult(final, manifest, time.monotonic() - started)
+
+
+def _graph_hashes(quads: Iterable[ox.Quad]) -> dict[str, str]:
+    by_graph: dict[str, list[str]] = {}
+    for quad in quads:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            by_graph.setdefault(quad.graph_name.value, []).append(str(quad.triple))
+    return {
+        graph: hashlib.sha256("\n".join(sorted(set(lines))).encode()).hexdigest()[:32]
+        for graph, lines in by_graph.items()
+    }
+
+
+def _previous_manifest(store_dir: Path) -> tuple[Path, Manifest] | None:
+    try:
+        build = current_build(store_dir)
+        return build, read_manifest(build)
+    except CarekgError:
+        return None
+
+
+def _write_dumps(
+    build: Path,
+    quads: list[ox.Quad],
+    hashes: dict[str, str],
+    previous: tuple[Path, Manifest] | None,
+) -> list[DumpFile]:
+    """Every dump in every format, plain and gzipped; a named graph whose content is unchanged since
+    the previous build reuses that build's files (hard links) instead of serializing them again."""
+    store = store_from_quads(quads)
+    graphs: list[str | None] = [None, *sorted(hashes)]
+    written: list[DumpFile] = []
+    with progress_bar(len(graphs) * len(RDF_GRAPH_FORMATS), "dumps", "files") as bar:
+        for graph in graphs:
+            for rdf_format in RDF_GRAPH_FORMATS:
+                reused = _reuse(build, graph, rdf_format.dump_name, hashes, previous)
+                if reused:
+                    written += reused
+                else:
+                    data = dump(store, rdf_format, graph)
+                    written += _write_dump_pair(
+                        build, graph, rdf_format.dump_name, rdf_format.extension, data
+                    )
+                bar.update(1)
+    return written
+
+
+def _dump_name(graph: str | None, extension: str) -> str:
+    if graph is None:
+        return f"carekg.{extension}"
+    digest = hashlib.sha256(graph.encode()).hexdigest()[:16]
+    return f"graph/{digest}.{extension}"
+
+
+def _write_dump_pair(
+    build: Path, graph: str | None, format_name: str, extension: str, data: bytes
+) -> list[DumpFile]:
+    out = []
+    for gz, body in ((False, data), (True, gzip.compress(data, compresslevel=9, mtime=0))):
+        relative = f"{DUMPS_FOLDER}/{_dump_name(graph, extension)}" + (".gz" if gz else "")
+        _write_file(build / relative, body)
+        out.append(
+            DumpFile(
+                format=format_name,
+                graph=graph,
+                gz=gz,
+                path=relative,
+                bytes=len(body),
+                sha256=hashlib.sha256(body).hexdigest(),
+            )
+        )
+    return out
+
+
+def _reuse(
+    build: Path,
+    graph: str | None,
+    format_name: str,
+    hashes: dict[str, str],
+    previous: tuple[Path, Manifest] | None,
+) -> list[DumpFile] | None:
+    if graph is None or previous is None:
+        return None
+    old_build, old = previous
+    if old.graph_hashes.get(graph) != hashes[graph]:
+        return None
+    files = [old.dump(format_name, graph, gz) for gz in (False, True)]
+    if any(f is None for f in files):
+        return None
+    out = []
+    for file in files:
+        assert file is not None
+        target = build / file.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old_build / file.path, target)
+        except OSError:
+            shutil.copyfile(old_build / file.path, target)
+        out.append(file)
+    return out
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _switch_current(store_dir: Path, build: Path) -> None:
+    """Point ``current`` at ``build`` in one step: a new link, renamed over the old one."""
+    link = store_dir / CURRENT_LINK
+    temporary = store_dir / f".{CURRENT_LINK}.{os.getpid()}"
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    os.symlink(os.path.relpath(build, store_dir), temporary)
+    os.replace(temporary, link)
+    _fsync_dir(store_dir)
+
+
+def _remove_stale_partials(store_dir: Path) -> None:
+    """Builds left half-written by a build that was killed (we hold the build lock: none is running)."""
+    folder = store_dir / BUILDS_FOLDER
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name.endswith(PARTIAL_SUFFIX):
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def prune(store_dir: Path, keep_dumps: int = KEEP_DUMPS_OF) -> list[Path]:
+    """Remove old builds no server uses: the store and report of every build but the current one,
+    and the dumps of all but the newest ``keep_dumps`` builds (whose versioned URLs stay valid)."""
+    try:
+        current = current_build(store_dir)
+    except CarekgError:
+        return []
+    complete = [b for b in builds(store_dir) if (b / MANIFEST_FILE).is_file()]
+    keep_dump_folders = set(complete[-keep_dumps:])
+    removed = []
+    for build in complete:
+        if build == current:
+            continue
+        with exclusive(build) as free:
+            if not free:
+                continue
+            if build in keep_dump_folders:
+                shutil.rmtree(build / STORE_FOLDER, ignore_errors=True)
+            else:
+                shutil.rmtree(build, ignore_errors=True)
+                removed.append(build)
+    return removed
