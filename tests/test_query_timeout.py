@@ -48,15 +48,47 @@ def children_of(pid: int) -> set[int]:
     return {child for child, (parent, _) in process_table().items() if parent == pid}
 
 
-def server_query_processes(port: int) -> tuple[set[int], set[int]]:
-    """The gunicorn workers of the server on ``port`` and the query processes forked from them."""
+QUERY_PROCESS = "carekg.store.query_process"
+
+
+def server_processes(port: int) -> tuple[set[int], set[int], dict[int, tuple[int, str]]]:
+    """The gunicorn workers of the server on ``port``, its query processes (children of the pool's
+    supervisor, itself a child of the master), and the process table they were read from."""
     table = process_table()
     marker = f"--port {port} "
     server = {pid for pid, (_, cmdline) in table.items() if marker in cmdline + " "}
-    master = {pid for pid in server if table[pid][0] not in server}
-    workers = {pid for pid in server if table[pid][0] in master}
-    queries = {pid for pid in server if table[pid][0] in workers}
-    return workers, queries
+    masters = {pid for pid in server if table[pid][0] not in server}
+    workers = {pid for pid in server if table[pid][0] in masters}
+    supervisors = {pid for pid, (parent, _) in table.items() if parent in masters} - workers
+    queries = {
+        pid
+        for pid, (parent, cmdline) in table.items()
+        if parent in supervisors and QUERY_PROCESS in cmdline
+    }
+    return workers, queries, table
+
+
+def cpu_ticks(pid: int) -> int:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return -1
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def state_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+def busy_query_processes(port: int, window: float = 0.2) -> set[int]:
+    """The server's query processes that used CPU during ``window`` seconds."""
+    _, queries, _ = server_processes(port)
+    before = {pid: cpu_ticks(pid) for pid in queries}
+    time.sleep(window)
+    return {pid for pid, ticks in before.items() if cpu_ticks(pid) > ticks >= 0}
 
 
 def get(server: RunningServer, query: str, timeout: float = 30) -> tuple[int, bytes, float]:
@@ -72,9 +104,11 @@ def get(server: RunningServer, query: str, timeout: float = 30) -> tuple[int, by
 
 @pytest.fixture(scope="module")
 def timed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """One worker only, so the concurrent query is served by another thread of the same process."""
+    """One worker only, so the concurrent query is served by another thread of the same process;
+    two query processes, so one is free while the other runs the heavy query."""
     log = tmp_path_factory.mktemp("timeout") / "serve.log"
-    with carekg_serve(["--timeout", str(TIMEOUT_SECONDS), "--workers", "1"], log) as server:
+    arguments = ["--timeout", str(TIMEOUT_SECONDS), "--workers", "1", "--pool-size", "2"]
+    with carekg_serve(arguments, log) as server:
         yield server
 
 
@@ -89,13 +123,26 @@ def test_cross_join_is_answered_503_within_timeout_plus_one_second(
 
 
 @pytest.mark.slow
-def test_nothing_is_left_computing_after_the_timeout(timed_server: RunningServer) -> None:
-    workers, _ = server_query_processes(timed_server.port)
+def test_the_timed_out_query_process_is_killed_replaced_and_reaped(
+    timed_server: RunningServer,
+) -> None:
+    workers, before, _ = server_processes(timed_server.port)
     assert workers, "the server's worker processes were found"
+    assert len(before) == 2, "the pool's two query processes were found"
     status, _, _ = get(timed_server, CROSS_JOIN + " # leftover check")
     assert status == 503
-    _, queries = server_query_processes(timed_server.port)
-    assert queries == set()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        _, after, table = server_processes(timed_server.port)
+        if len(after) == 2 and after != before:
+            break
+        time.sleep(0.05)
+    killed = before - after
+    assert len(killed) == 1, (before, after)  # the one that ran the query, and only that one
+    assert all(state_of(pid) == "gone" for pid in killed)  # reaped: not even a zombie is left
+    assert not any(state_of(pid) == "Z" for pid in table)
+    time.sleep(1.0)  # the replacement's own start-up (imports) uses CPU for a moment
+    assert busy_query_processes(timed_server.port) == set()  # nothing is left computing
 
 
 @pytest.mark.slow
@@ -105,9 +152,9 @@ def test_other_queries_are_answered_while_a_heavy_one_runs(timed_server: Running
     thread.start()
     try:
         deadline = time.monotonic() + 5
-        while not server_query_processes(timed_server.port)[1] and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert server_query_processes(timed_server.port)[1], "the heavy query is running"
+        while not busy_query_processes(timed_server.port, 0.05) and time.monotonic() < deadline:
+            pass
+        assert busy_query_processes(timed_server.port, 0.05), "the heavy query is running"
         status, body, elapsed = get(timed_server, "ASK { ?s ?p ?o } # concurrent")
         assert status == 200 and b"true" in body
         assert elapsed < 1.0

@@ -2,6 +2,7 @@
 dump it names is served with the size it states, and it links licence, sources and the validation report."""
 
 import hashlib
+
 import pyoxigraph as ox
 import pytest
 import rdflib

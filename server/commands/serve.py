@@ -33,6 +33,7 @@ from ..store.manifest import NoBuildError, current_build
 from ..store.pool import QueryPool
 from ..web.app import create_app
 from ..web.context import config_of, dataset_state
+from ..web.metrics import MULTIPROCESS_ENV
 from .options import config_from_options
 
 THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so threads are cheap
@@ -85,6 +86,14 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
             click.echo(f"carekg serve: reloaded, serving {new_store.version}", err=True)
 
 
+def worker_exited(_arbiter: object, worker: Any) -> None:
+    """gunicorn's child_exit hook: a dead worker's live gauges no longer count."""
+    if os.environ.get(MULTIPROCESS_ENV):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 def gunicorn_options(config: Config, on_exit: Callable[[], None] = lambda: None) -> dict[str, Any]:
     def when_ready(_arbiter: object) -> None:
         # Said once gunicorn listens, so a port that is taken never gets a "serving" line.
@@ -107,6 +116,7 @@ def gunicorn_options(config: Config, on_exit: Callable[[], None] = lambda: None)
         "control_socket_disable": True,
         "when_ready": when_ready,
         "on_exit": lambda _arbiter: on_exit(),
+        "child_exit": worker_exited,
     }
 
 
@@ -145,6 +155,12 @@ def gunicorn_options(config: Config, on_exit: Callable[[], None] = lambda: None)
     type=int,
     help="Requests of one worker that may wait for a free query process; more get 503 with "
     "Retry-After. [env CAREKG_QUEUE_LIMIT; default 64]",
+)
+@click.option(
+    "--slow-query-seconds",
+    type=float,
+    help="Queries slower than this are logged (hash, duration, rows, status; 0: none). "
+    "[env CAREKG_SLOW_QUERY_SECONDS; default 1]",
 )
 @click.option(
     "--timeout",
@@ -201,6 +217,7 @@ def serve_command(
     pool_size: int | None,
     query_memory_mb: int | None,
     queue_limit: int | None,
+    slow_query_seconds: float | None,
     timeout: float | None,
     workers: int | None,
     service_allowlist: tuple[str, ...],
@@ -223,6 +240,7 @@ def serve_command(
         pool_size=pool_size,
         query_memory_mb=query_memory_mb,
         queue_limit=queue_limit,
+        slow_query_seconds=slow_query_seconds,
         timeout=timeout,
         workers=workers,
         service_allowlist=service_allowlist or None,
@@ -268,6 +286,10 @@ def serving_store(config: Config) -> Iterator[tuple[Path, QueryPool, Callable[[]
         except CarekgError as exc:
             click.echo(f"carekg serve: {exc}", err=True)
             raise SystemExit(2) from None
+        # Before create_app imports prometheus_client: every worker then counts into shared files.
+        metrics_dir = Path(tempfile.mkdtemp(prefix="carekg-metrics-"))
+        cleanup_callback(shutil.rmtree, metrics_dir, True)
+        os.environ[MULTIPROCESS_ENV] = str(metrics_dir)
         size = pool_size_of(config)
         pool_dir = Path(tempfile.mkdtemp(prefix="carekg-pool-"))
         cleanup_callback(shutil.rmtree, pool_dir, True)

@@ -23,7 +23,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +73,7 @@ class QueryPool:
         self.wait_seconds = wait_seconds
         self._waiting = 0
         self._lock = threading.Lock()
+        self.on_waiting: Callable[[int], object] = lambda _n: None  # told the queue's new length
 
     def answer(self, job: QueryJob, store_path: Path, timeout: float) -> Serialized:
         check_dataset_iris(job)  # here, so that a refusal needs no process
@@ -113,6 +114,7 @@ class QueryPool:
                 if self._waiting >= self.queue_limit:
                     raise PoolBusy(retry_after=1)
                 self._waiting += 1
+                self.on_waiting(self._waiting)
             try:
                 give_up = min(deadline, time.monotonic() + self.wait_seconds)
                 while fd is None:
@@ -123,6 +125,7 @@ class QueryPool:
             finally:
                 with self._lock:
                     self._waiting -= 1
+                    self.on_waiting(self._waiting)
         try:
             yield slot
         finally:

@@ -14,6 +14,7 @@ from .endpoint.views import blueprint as endpoint_blueprint
 from .errors import register_error_handlers
 from .linked_data import blueprint as linked_data_blueprint
 from .linked_data.caching import add_validators
+from .metrics import register_operations
 from .ui.views import blueprint as ui_blueprint
 
 PACKAGE_ROOT = (
@@ -42,6 +43,7 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
         )
     register_error_handlers(app)
     register_cors(app)
+    register_operations(app)
     app.after_request(add_validators)  # ETag, Last-Modified and 304s for every response
     app.register_blueprint(endpoint_blueprint)
     app.register_blueprint(ui_blueprint)

@@ -20,12 +20,14 @@ from ..sparql.execution import (
     InvalidDatasetIri,
     QueryCrashed,
     QueryFailed,
+    QueryOutOfMemory,
     QuerySyntaxError,
     QueryTimeout,
 )
 from ..sparql.jobs import ServiceRefused, UpdateRefused
 from ..sparql.results import UnproducibleFormat
 from ..sparql.scan import QueryTooComplex
+from ..store.pool import PoolBusy
 from .context import current_config
 from .negotiation import choose
 
@@ -49,6 +51,8 @@ STATUS_OF: dict[type[CarekgError], int] = {
     QueryFailed: 502,
     # No Retry-After: the same query would be stopped again; the message says to narrow it.
     QueryTimeout: 503,
+    QueryOutOfMemory: 503,
+    PoolBusy: 503,
 }
 
 # The two formats of an error body, plain text first (what a client accepting anything gets).
@@ -104,7 +108,8 @@ def register_error_handlers(app: Flask) -> None:
                 "query process failed answering %s %s: %s", request.method, request.path, error
             )
             return error_response(status, QUERY_CRASHED_MESSAGE)
-        return error_response(status, str(error))
+        headers = [("Retry-After", str(error.retry_after))] if isinstance(error, PoolBusy) else []
+        return error_response(status, str(error), headers)
 
     @app.errorhandler(HTTPException)
     def handle_werkzeug_error(error: HTTPException) -> Response:

@@ -1,16 +1,21 @@
 """The /sparql route: queries by the SPARQL 1.1 Protocol, the service description, the query UI."""
 
+import time
+
 from flask import Blueprint, Flask, Response, current_app, request
 from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from ...config import Config
+from ...errors import CarekgError
 from ...rdf.formats import RDF_GRAPH_FORMATS, RESULT_FORMATS, MediaType
 from ...sparql.jobs import prepare_job
 from ...sparql.results import Serialized
 from ...sparql.scan import QueryScan
 from ..context import current_config, current_store
 from ..cors import ROW_CAP_HEADER, TRUNCATED_HEADER, preflight
+from ..errors import status_of
+from ..metrics import record_query
 from ..negotiation import choose
 from .cache import CacheKey, ResultCache
 from .landing import GRAPH_SIZES, describe_or_show_ui
@@ -76,10 +81,18 @@ def answer_query(protocol: ProtocolRequest) -> Response:
         base_iri=endpoint_iri,
     )
     cache = result_cache(current_app)
+    started = time.monotonic()
     outcome = cache.get(key)
-    if outcome is None:
+    if outcome is not None:
+        record_query(time.monotonic() - started, job.query, outcome.rows, 200, cached=True)
+        return _result_response(outcome, config)
+    try:
         outcome = store.answer(job, config.timeout)
-        cache.put(key, outcome)
+    except CarekgError as error:
+        record_query(time.monotonic() - started, job.query, None, status_of(error) or 500, False)
+        raise
+    record_query(time.monotonic() - started, job.query, outcome.rows, 200, cached=False)
+    cache.put(key, outcome)
     return _result_response(outcome, config)
 
 
