@@ -20,10 +20,10 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.term import Literal, Node, URIRef
 
-from carekg.loading import parse_all
-from carekg.namespaces import CAREKG, SCHEMA
-from carekg.sources import bundled_data_files
-from carekg.validation import builtin_ontology_files, union_graph
+from carekg.dataset.loading import parse_all
+from carekg.dataset.sources import bundled_data_files
+from carekg.dataset.validation import builtin_ontology_files, union_graph
+from carekg.rdf.namespaces import CAREKG, SCHEMA
 
 ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
 ERROR_MESSAGE = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
