@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: serve test install install-dev ui-assets browser check lint typecheck pytest validate wheel-smoke clean
+.PHONY: serve test install install-dev ui-assets browser check lint typecheck pytest validate wheel-smoke bench-smoke clean
 
 serve: install ui-assets
 	$(BIN)/carekg validate
@@ -47,6 +47,12 @@ validate:
 
 wheel-smoke:
 	bash scripts/wheel_smoke_test.sh $(BIN)/python $(PYTHON)
+
+# The peer benchmark at 10k triples, as a smoke test (about 75 s on 2 cores; needs Debian's wrk).
+bench-smoke: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	command -v wrk >/dev/null || bash scripts/apt_install.sh wrk
+	$(BIN)/python benchmarks/serve_peers.py --sizes 10k
 
 clean:
 	rm -rf $(VENV) build dist node_modules server/static/yasgui test-artifacts
