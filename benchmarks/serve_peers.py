@@ -227,6 +227,12 @@ def measure_queries(
             )
             if run.server is None:
                 continue
+            if result.errors and not measure.drain(
+                run.runner, cheap, settings.request_timeout_s, run.server.alive
+            ):
+                # A timed-out request may still be running there: the next peer must not share the CPU.
+                run.note += f" no answer to a cheap query after the serial {query.name}."
+                continue
             modes = ["uncached", "cached"] if query is cheap else ["uncached"]
             for mode in modes:
                 key = query.name if mode == "uncached" else f"{query.name} (cached)"
