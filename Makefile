@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: serve test install install-dev ui-assets browser check lint typecheck imports pytest validate wheel-smoke clean
+.PHONY: serve test install install-dev ui-assets browser check lint typecheck imports pytest validate wheel-smoke bench-smoke clean
 
+# Build once (parse, validate, store, dumps), then serve what was built.
 serve: install ui-assets
-	$(BIN)/carekg validate
+	$(BIN)/carekg build
 	$(BIN)/carekg serve --host $(HOST) --port $(PORT)
 
-test: install-dev ui-assets browser check
+test: install-dev ui-assets browser check bench-smoke
 
 # Debian's own python3 needs python3-venv for `-m venv`; install it when the first try fails.
 $(BIN)/python:
@@ -51,6 +52,12 @@ validate:
 
 wheel-smoke:
 	bash scripts/wheel_smoke_test.sh $(BIN)/python $(PYTHON)
+
+# The peer benchmark at 10k triples, as a smoke test (about 75 s on 2 cores; needs Debian's wrk).
+bench-smoke: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	command -v wrk >/dev/null || bash scripts/apt_install.sh wrk
+	$(BIN)/python benchmarks/serve_peers.py --sizes 10k
 
 clean:
 	rm -rf $(VENV) build dist node_modules server/static/yasgui test-artifacts

@@ -1,0 +1,664 @@
+"""carekg against its peers, on the same synthetic data and the same queries, in one interleaved run.
+
+Run (from the repository root, after `pip install -e '.[dev,bench]'` and Debian's `wrk`):
+    .venv/bin/python benchmarks/serve_peers.py                 # 100k and 1M triples
+    .venv/bin/python benchmarks/serve_peers.py --sizes 10k     # a smoke run (shorter runs; CI)
+
+Peers, all on 127.0.0.1, all answering the queries with the union of the named graphs as default graph:
+  pyoxigraph   pyoxigraph called in this process on an on-disk store (bulk-loaded by pyoxigraph): the floor
+  oxigraph     Oxigraph's own server, `oxigraph serve-read-only` on a store built by `oxigraph load`
+  rdflib       rdflib-endpoint's `rdflib-endpoint serve FILE` (rdflib memory store, uvicorn, 1 process)
+  carekg       `carekg serve --data FILE` (--carekg-mode data), or `carekg build --store DIR FILE` then
+               `carekg serve --store DIR` (--carekg-mode store); see peers.carekg_commands
+
+For each size it writes the corpus (benchmarks/synthetic_corpus.py), builds and starts every peer one at a
+time (build time; start-up time until the first answer), then for each query of benchmarks/queries/*.rq in
+turn, and the peers in a rotating order: serial latency over one keep-alive connection (uncached: each
+request's text ends in a new comment), then throughput with wrk (POST application/sparql-query, the comment
+varied by benchmarks/wrk_sparql.lua), and for the cheap query also with one repeated text (cached).
+Memory is the PSS of each server's whole process tree (/proc/<pid>/smaps_rollup). The answers' sizes are
+compared with pyoxigraph's. Results: a table on standard output, and markdown + JSON in benchmarks/results/.
+Every server the script starts is stopped by its PID when it ends, also on Ctrl-C or SIGTERM.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import measure
+import peers
+import pyoxigraph as ox
+import synthetic_corpus
+
+HERE = Path(__file__).resolve().parent
+QUERIES = HERE / "queries"
+RESULTS = HERE / "results"
+PEERS = ("pyoxigraph", "oxigraph", "rdflib", "carekg")
+TITLES = {
+    "pyoxigraph": "pyoxigraph in process",
+    "oxigraph": "Oxigraph server",
+    "rdflib": "rdflib-endpoint",
+    "carekg": "carekg",
+}
+HTTP_PEERS = ("oxigraph", "rdflib", "carekg")
+SMOKE_MAX_TRIPLES = 10_000
+# A query whose serial median is above this is not run under wrk: 8 connections would queue minutes of work.
+WRK_MAX_SERIAL_MS = 5_000.0
+VERSIONS_OF = (
+    "carekg",
+    "pyoxigraph",
+    "oxigraph",
+    "rdflib",
+    "rdflib-endpoint",
+    "fastapi",
+    "uvicorn",
+    "flask",
+    "gunicorn",
+    "pyshacl",
+    "oxrdflib",
+)
+
+
+class Stopped(BaseException):  # not an Exception: no handler of failed requests may swallow it
+    """SIGINT (Ctrl-C), SIGTERM or SIGHUP: end, stopping every server."""
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    raise Stopped(signal.Signals(signum).name)
+
+
+# ---------------------------------------------------------------- one size
+
+
+@dataclass
+class PeerRun:
+    name: str
+    build_s: float | None = None
+    start_s: float | None = None
+    pss_start_mb: float | None = None
+    pss_max_mb: float | None = None
+    serial: dict[str, measure.Serial] = field(default_factory=dict)
+    wrk: dict[str, measure.Throughput] = field(default_factory=dict)
+    runner: measure.Runner | None = None
+    server: peers.Server | None = None
+    note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "build_s": self.build_s,
+            "start_s": self.start_s,
+            "pss_start_mb": self.pss_start_mb,
+            "pss_max_mb": self.pss_max_mb,
+            "serial": {k: v.as_json() for k, v in self.serial.items()},
+            "wrk": {k: v.as_json() for k, v in self.wrk.items()},
+            "command": self.server.argv if self.server else None,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Settings:
+    sizes: list[int]
+    seed: int
+    carekg_mode: str
+    duration_s: int
+    threads: int
+    connections: int
+    serial_count: int
+    serial_budget_s: float
+    request_timeout_s: float
+    start_timeout_s: float
+    peers: tuple[str, ...]
+    smoke: bool
+
+
+def size_name(triples: int) -> str:
+    if triples % 1_000_000 == 0:
+        return f"{triples // 1_000_000}M"
+    if triples % 1_000 == 0:
+        return f"{triples // 1_000}k"
+    return str(triples)
+
+
+def build_floor_store(data: Path, location: Path, log: Path, timeout: float) -> float:
+    """pyoxigraph's bulk load of the corpus into an on-disk store, in a child process (timed)."""
+    code = (
+        "import sys, pyoxigraph as ox; s = ox.Store(sys.argv[1]); "
+        "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); s.flush()"
+    )
+    return peers.run_timed([sys.executable, "-c", code, str(location), str(data)], log, timeout)
+
+
+def start_http_peer(
+    run: PeerRun, argv: list[str], url: str, work: Path, cheap: measure.Query, settings: Settings
+) -> None:
+    server = peers.Server(run.name, argv, url, work / f"{run.name}.log")
+    run.server = server
+    client = measure.HttpSparql(url, timeout=5.0)
+    server.start()
+    run.start_s = server.wait_ready(measure.probe(client, cheap, [0]), settings.start_timeout_s)
+    client.close()
+    run.runner = measure.HttpSparql(url, timeout=settings.request_timeout_s)
+    run.pss_start_mb = run.pss_max_mb = server.pss_mb()
+    print(f"  {TITLES[run.name]}: answering after {run.start_s:.2f} s", file=sys.stderr)
+
+
+def prepare_peers(
+    settings: Settings, data: Path, work: Path, cheap: measure.Query, runs: dict[str, PeerRun]
+) -> None:
+    """Build and start each peer in turn (so that their start-ups do not compete)."""
+    timeout = settings.start_timeout_s
+    if "pyoxigraph" in settings.peers:
+        run = runs["pyoxigraph"] = PeerRun("pyoxigraph")
+        location = work / "pyoxigraph-store"
+        run.build_s = build_floor_store(data, location, work / "pyoxigraph-build.log", timeout)
+        started = time.perf_counter()
+        store = ox.Store.read_only(str(location))
+        run.runner = measure.in_process(store)
+        run.runner(cheap.text, cheap)
+        run.start_s = time.perf_counter() - started
+        run.note = "in this process: no server, no memory of its own measured"
+        print(
+            f"  pyoxigraph: built in {run.build_s:.2f} s, opened in {run.start_s:.3f} s",
+            file=sys.stderr,
+        )
+    if "oxigraph" in settings.peers:
+        run = runs["oxigraph"] = PeerRun("oxigraph")
+        port = peers.free_port()
+        load, serve = peers.oxigraph_commands(data, work / "oxigraph-store", port)
+        run.build_s = peers.run_timed(load, work / "oxigraph-build.log", timeout)
+        start_http_peer(run, serve, f"http://{peers.HOST}:{port}/query", work, cheap, settings)
+    if "rdflib" in settings.peers:
+        run = runs["rdflib"] = PeerRun("rdflib")
+        port = peers.free_port()
+        argv = peers.rdflib_endpoint_command(data, port)
+        start_http_peer(run, argv, f"http://{peers.HOST}:{port}/", work, cheap, settings)
+        run.note = "parses the file at start-up: start-up includes the load"
+    if "carekg" in settings.peers:
+        run = runs["carekg"] = PeerRun("carekg")
+        port = peers.free_port()
+        build, serve = peers.carekg_commands(
+            settings.carekg_mode, data, work / "carekg-store", port
+        )
+        if build is not None:
+            run.build_s = peers.run_timed(build, work / "carekg-build.log", timeout)
+        else:
+            run.note = "carekg serve --data parses the file at start-up: start-up includes the load"
+        start_http_peer(run, serve, f"http://{peers.HOST}:{port}/sparql", work, cheap, settings)
+
+
+def measure_queries(
+    settings: Settings, queries: list[measure.Query], runs: dict[str, PeerRun]
+) -> None:
+    names = [name for name in PEERS if name in runs]
+    cheap = queries[0]
+    for index, query in enumerate(queries):
+        order = names[index % len(names) :] + names[: index % len(names)]
+        for name in order:
+            run = runs[name]
+            assert run.runner is not None
+            if run.server is not None and not run.server.alive():
+                if "exited" not in run.note:
+                    run.note += f" exited before {query.name}:\n{run.server.log_tail(5)}"
+                continue
+            result = measure.serial(
+                run.runner, query, f"serial {name}", settings.serial_count, settings.serial_budget_s
+            )
+            run.serial[query.name] = result
+            print(
+                f"  {query.name:<28} {name:<10} serial median "
+                f"{fmt_ms(result.median_ms)} ms, {result.answers} answers"
+                + (f", {result.errors} errors: {result.first_error}" if result.errors else ""),
+                file=sys.stderr,
+            )
+            if run.server is None:
+                continue
+            if result.errors and not measure.drain(
+                run.runner, cheap, settings.request_timeout_s, run.server.alive
+            ):
+                # A timed-out request may still be running there: the next peer must not share the CPU.
+                run.note += f" no answer to a cheap query after the serial {query.name}."
+                continue
+            modes = ["uncached", "cached"] if query is cheap else ["uncached"]
+            for mode in modes:
+                key = query.name if mode == "uncached" else f"{query.name} (cached)"
+                if result.median_ms is None or result.median_ms > WRK_MAX_SERIAL_MS:
+                    run.wrk[key] = measure.Throughput(
+                        None,
+                        0,
+                        0,
+                        0,
+                        None,
+                        None,
+                        skipped=f"serial median {fmt_ms(result.median_ms)} ms: not run under wrk",
+                    )
+                    continue
+                if mode == "cached":
+                    run.runner(query.text, query)  # the repeated text, answered once before
+                wrk = measure.throughput(
+                    run.server.url,
+                    query,
+                    mode,
+                    settings.duration_s,
+                    settings.threads,
+                    settings.connections,
+                    int(settings.request_timeout_s),
+                )
+                run.wrk[key] = wrk
+                if not measure.drain(
+                    run.runner, cheap, settings.request_timeout_s, run.server.alive
+                ):
+                    run.note += f" no answer to a cheap query after wrk ({key})."
+                    break
+                run.pss_max_mb = max(run.pss_max_mb or 0.0, run.server.pss_mb())
+                print(
+                    f"  {key:<28} {name:<10} {fmt_rate(wrk.requests_per_s)} req/s"
+                    + (f", {wrk.non_2xx} non-2xx" if wrk.non_2xx else "")
+                    + (f", {wrk.socket_errors} socket errors" if wrk.socket_errors else ""),
+                    file=sys.stderr,
+                )
+
+
+@contextmanager
+def stopping(runs: dict[str, PeerRun]) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        for run in runs.values():
+            if isinstance(run.runner, measure.HttpSparql):
+                run.runner.close()
+            if run.server is not None:
+                run.server.stop()
+
+
+def run_size(
+    settings: Settings, triples: int, queries: list[measure.Query], work: Path
+) -> dict[str, Any]:
+    name = size_name(triples)
+    print(f"{name}: writing the corpus", file=sys.stderr)
+    data = work / f"kg-{name}.nq"
+    stats = synthetic_corpus.write_corpus_file(data, triples, settings.seed)
+    runs: dict[str, PeerRun] = {}
+    with stopping(runs):
+        prepare_peers(settings, data, work, queries[0], runs)
+        measure_queries(settings, queries, runs)
+    for run in runs.values():
+        if run.server is not None:
+            run.server.argv = shown_command(run.server.argv, work)
+    return {
+        "size": name,
+        "triples": stats.triples,
+        "reports": stats.reports,
+        "corpus_s": stats.seconds,
+        "peers": {k: v.as_json() for k, v in runs.items()},
+        "queries": [q.name for q in queries],
+    }
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def shown_command(argv: list[str], work: Path) -> list[str]:
+    """A command as reported: the repository's paths relative, the work folder as $WORK."""
+    repo = str(HERE.parent) + os.sep
+    return [
+        a.removeprefix(repo) if a.startswith(repo) else a.replace(str(work), "$WORK") for a in argv
+    ]
+
+
+def fmt_ms(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}" if value < 10 else f"{value:.0f}"
+
+
+def fmt_rate(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def fmt_s(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def fmt_mb(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def ratio(mine: float | None, theirs: float | None) -> str:
+    if mine is None or theirs is None or theirs == 0:
+        return "-"
+    value = mine / theirs
+    return f"{value:.2f}x" if value < 100 else f"{value:.0f}x"
+
+
+def markdown_size(size: dict[str, Any]) -> list[str]:
+    present = [p for p in PEERS if p in size["peers"]]
+    others = [p for p in present if p != "carekg"] if "carekg" in present else []
+    data: dict[str, dict[str, Any]] = size["peers"]
+    header = ["", *(TITLES[p] for p in present), *(f"carekg ÷ {TITLES[p]}" for p in others)]
+
+    def table(rows: list[list[str]]) -> list[str]:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return lines
+
+    def row(label: str, values: dict[str, float | None], shown: Any) -> list[str]:
+        mine = values.get("carekg")
+        return [
+            label,
+            *(shown(values.get(p)) for p in present),
+            *(ratio(mine, values.get(p)) for p in others),
+        ]
+
+    out = [
+        f"## {size['size']}: {size['triples']:,} triples, {size['reports']} synthetic reports",
+        "",
+        *table(
+            [
+                row("build / load, s", {p: data[p]["build_s"] for p in present}, fmt_s),
+                row(
+                    "start-up until the first answer, s",
+                    {p: data[p]["start_s"] for p in present},
+                    fmt_s,
+                ),
+                row(
+                    "memory after start-up, PSS MB (process tree)",
+                    {p: data[p]["pss_start_mb"] for p in present},
+                    fmt_mb,
+                ),
+                row(
+                    "memory, largest PSS seen, MB",
+                    {p: data[p]["pss_max_mb"] for p in present},
+                    fmt_mb,
+                ),
+            ]
+        ),
+    ]
+    out += [
+        "",
+        "Serial latency, uncached, one keep-alive connection: median ms (p90 ms); "
+        "answers = rows or triples (≠ where they differ from pyoxigraph's)",
+        "",
+    ]
+    rows = []
+    for query in size["queries"]:
+        serials = {p: data[p]["serial"].get(query, {}) for p in present}
+        floor = serials.get("pyoxigraph", {}).get("answers")
+
+        def shown(p: str, serials: dict[str, dict[str, Any]] = serials, floor: Any = floor) -> str:
+            s = serials[p]
+            text = f"{fmt_ms(s.get('median_ms'))} ({fmt_ms(s.get('p90_ms'))})"
+            if s.get("errors"):
+                text += f" {s['errors']} err"
+            if floor is not None and s.get("answers") not in (None, floor):
+                text += f" ≠{s['answers']}"
+            return text
+
+        medians = {p: serials[p].get("median_ms") for p in present}
+        answers = (
+            floor
+            if floor is not None
+            else next(
+                (s.get("answers") for s in serials.values() if s.get("answers") is not None), None
+            )
+        )
+        rows.append(
+            [
+                f"{query} ({answers} answers)",
+                *(shown(p) for p in present),
+                *(ratio(medians.get("carekg"), medians.get(p)) for p in others),
+            ]
+        )
+    out += table(rows)
+    http = [p for p in present if p in HTTP_PEERS]
+    keys: list[str] = []
+    for p in http:
+        keys += [k for k in data[p]["wrk"] if k not in keys]
+    header_wrk = [
+        "",
+        *(TITLES[p] for p in http),
+        *(f"carekg ÷ {TITLES[p]}" for p in http if p != "carekg" and "carekg" in http),
+    ]
+    out += [
+        "",
+        "Throughput under wrk, requests per second (uncached unless marked cached); "
+        "errors = non-2xx answers and socket errors",
+        "",
+        "| " + " | ".join(header_wrk) + " |",
+        "|" + "---|" * len(header_wrk),
+    ]
+    for key in keys:
+        rates = {p: data[p]["wrk"].get(key, {}).get("requests_per_s") for p in http}
+        cells = []
+        for p in http:
+            w = data[p]["wrk"].get(key, {})
+            cell = fmt_rate(w.get("requests_per_s"))
+            errors = (w.get("non_2xx") or 0) + (w.get("socket_errors") or 0)
+            if errors:
+                cell += f" ({errors} errors)"
+            if w.get("skipped"):
+                cell = f"- ({w['skipped']})"
+            cells.append(cell)
+        ratios = [
+            ratio(rates.get("carekg"), rates.get(p))
+            for p in http
+            if p != "carekg" and "carekg" in http
+        ]
+        out.append("| " + " | ".join([key, *cells, *ratios]) + " |")
+    notes = [
+        f"- {TITLES[p]}: {data[p]['note'].strip()}" for p in present if data[p]["note"].strip()
+    ]
+    commands = [
+        f"- {TITLES[p]}: `{shlex.join(data[p]['command'])}`" for p in present if data[p]["command"]
+    ]
+    out += ["", "Servers as started:", "", *commands]
+    if notes:
+        out += ["", "Notes:", "", *notes]
+    return out
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as meminfo:
+        total_kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+    return {
+        "nproc": os.cpu_count(),
+        "usable_cpus": len(os.sched_getaffinity(0)),
+        "memory_gib": round(total_kib / 1024 / 1024, 1),
+        "cpu": model,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for name in VERSIONS_OF:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    try:
+        wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True, timeout=10)
+        line = (wrk.stdout or wrk.stderr).splitlines()[0]
+        found["wrk"] = line.split(" Copyright")[0].removeprefix("wrk ")
+    except (OSError, subprocess.TimeoutExpired, IndexError):
+        found["wrk"] = "not found"
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        found["carekg commit"] = head.stdout.strip() or "unknown"
+    except OSError:
+        found["carekg commit"] = "unknown"
+    return found
+
+
+def markdown(report: dict[str, Any]) -> str:
+    s = report["settings"]
+    m = report["machine"]
+    title = "Smoke run" if s["smoke"] else "Benchmark"
+    lines = [
+        f"# carekg and its peers: {title.lower()}, {', '.join(x['size'] for x in report['sizes'])}",
+        "",
+    ]
+    if s["smoke"]:
+        lines += [
+            "**A smoke run** on a machine shared with other jobs: it shows that the benchmark works "
+            "end to end, not how fast anything is. Short runs (wrk "
+            f"{s['duration_s']} s, at most {s['serial_count']} serial requests per query); "
+            "do not read the figures as results.",
+            "",
+        ]
+    lines += [
+        f"- when: {report['started']} (UTC), {report['elapsed_s']:.0f} s in all",
+        f"- command: `{report['command']}`",
+        f"- machine: {m['nproc']} CPUs ({m['usable_cpus']} usable), {m['memory_gib']} GiB, {m['cpu']}, "
+        f"Linux {m['kernel']}, Python {m['python']}; load average at start "
+        f"{' '.join(f'{x:.2f}' for x in m['load_average_at_start'])}, at end "
+        f"{' '.join(f'{x:.2f}' for x in report['load_average_at_end'])}",
+        "- versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items()),
+        f"- carekg mode: {s['carekg_mode']}; seed {s['seed']}; wrk -t{s['threads']} -c{s['connections']} "
+        f"-d{s['duration_s']}s, POST application/sparql-query, Accept application/sparql-results+json "
+        "(CONSTRUCT: application/n-triples); serial: up to "
+        f"{s['serial_count']} requests or {s['serial_budget_s']:g} s per query and peer",
+        "- ratios: carekg's figure divided by the peer's (latency: above 1x carekg is slower; "
+        "throughput: above 1x carekg is faster)",
+        "",
+    ]
+    for size in report["sizes"]:
+        lines += [*markdown_size(size), ""]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- command line
+
+
+def parse_args(argv: list[str] | None) -> tuple[Settings, Path | None, Path | None, bool]:
+    parser = argparse.ArgumentParser(
+        description="Benchmark carekg against pyoxigraph, Oxigraph's server and rdflib-endpoint.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__,
+    )
+    parser.add_argument("--sizes", default="100k,1M", help="triples, comma-separated (10k,100k,1M)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--carekg-mode", choices=("data", "store"), default="store")
+    parser.add_argument("--peers", default=",".join(PEERS), help="a subset of " + ",".join(PEERS))
+    parser.add_argument("--duration", type=int, help="seconds of each wrk run [10; smoke run 2]")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--serial", type=int, help="serial requests per query and peer [100; smoke 20]"
+    )
+    parser.add_argument(
+        "--serial-seconds", type=float, help="time budget of each serial run [10; smoke 1.5]"
+    )
+    parser.add_argument("--request-timeout", type=float, default=120.0)
+    parser.add_argument("--start-timeout", type=float, default=900.0)
+    parser.add_argument(
+        "--workdir", type=Path, help="where corpora and stores go [a temporary folder]"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="results file stem [benchmarks/results/smoke-SIZE or serve-peers-SIZES]",
+    )
+    args = parser.parse_args(argv)
+    sizes = [synthetic_corpus.parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    chosen = tuple(p.strip() for p in args.peers.split(",") if p.strip())
+    unknown = [p for p in chosen if p not in PEERS]
+    if unknown or not sizes:
+        parser.error(f"unknown peers {unknown}" if unknown else "no sizes")
+    smoke = max(sizes) <= SMOKE_MAX_TRIPLES
+    settings = Settings(
+        sizes=sizes,
+        seed=args.seed,
+        carekg_mode=args.carekg_mode,
+        duration_s=args.duration or (2 if smoke else 10),
+        threads=args.threads,
+        connections=args.connections,
+        serial_count=args.serial or (20 if smoke else 100),
+        serial_budget_s=args.serial_seconds or (1.5 if smoke else 10.0),
+        request_timeout_s=args.request_timeout,
+        start_timeout_s=args.start_timeout,
+        peers=chosen,
+        smoke=smoke,
+    )
+    return settings, args.workdir, args.output, args.keep
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings, workdir, output, keep = parse_args(argv)
+    # SIGINT too: a shell that starts the script in the background has it ignored, and Ctrl-C must work.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _stop)
+    queries = measure.load_queries(QUERIES)
+    started = time.time()
+    report: dict[str, Any] = {
+        "started": time.strftime("%Y-%m-%d %H:%M", time.gmtime(started)),
+        "command": shlex.join(
+            ["python", os.path.relpath(__file__), *(sys.argv[1:] if argv is None else argv)]
+        ),
+        "machine": machine(),
+        "versions": versions(),
+        "settings": {**settings.__dict__, "sizes": [size_name(s) for s in settings.sizes]},
+        "queries": {q.name: q.text for q in queries},
+        "sizes": [],
+    }
+    work_root = Path(tempfile.mkdtemp(prefix="carekg-bench-", dir=workdir))
+    try:
+        for triples in settings.sizes:
+            report["sizes"].append(
+                run_size(settings, triples, queries, work_root / size_name(triples))
+            )
+    except Stopped as exc:
+        print(f"stopped by {exc}; every server started was stopped", file=sys.stderr)
+        raise SystemExit(130) from None
+    finally:
+        if keep:
+            print(f"work folder kept: {work_root}", file=sys.stderr)
+        else:
+            subprocess.run(["rm", "-rf", "--one-file-system", str(work_root)], check=False)
+    report["elapsed_s"] = time.time() - started
+    report["load_average_at_end"] = os.getloadavg()
+    names = "-".join(size_name(s) for s in settings.sizes)
+    stem = output or RESULTS / (f"smoke-{names}" if settings.smoke else f"serve-peers-{names}")
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    text = markdown(report)
+    stem.with_suffix(".md").write_text(text, encoding="utf-8")
+    stem.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(text)
+    print(
+        f"written: {stem.with_suffix('.md')} and .json ({report['elapsed_s']:.0f} s)",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()

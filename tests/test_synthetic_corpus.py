@@ -1,0 +1,106 @@
+"""benchmarks/synthetic_corpus.py: a small synthetic corpus conforms to carekg's shapes, is reproducible from
+its seed, reaches its size and is marked synthetic; a broken copy of it does not conform."""
+
+import importlib
+import io
+from pathlib import Path
+from types import ModuleType
+
+import pyoxigraph as ox
+import pytest
+
+from carekg.sources import DataFile
+from carekg.validation import validate_files
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+SMALL = (
+    1_500  # the ontology, the common graph and a few reports: enough for every template, and fast
+)
+DCT_DESCRIPTION = ox.NamedNode("http://purl.org/dc/terms/description")
+ONTOLOGY_GRAPHS = {
+    "https://w3id.org/carekg/graph/" + stem
+    for stem in ("evaluation-scale", "grade-counts", "ontology", "quality-indicators")
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_module() -> ModuleType:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(BENCHMARKS))
+        return importlib.import_module("synthetic_corpus")
+
+
+def nquads(module: ModuleType, triples: int, seed: int) -> bytes:
+    output = io.BytesIO()
+    module.write_corpus(output, triples, seed)
+    return output.getvalue()
+
+
+@pytest.fixture(scope="module")
+def small(corpus_module: ModuleType) -> bytes:
+    return nquads(corpus_module, SMALL, seed=1)
+
+
+def test_small_corpus_conforms_to_carekg_shapes_with_the_builtin_data(small: bytes) -> None:
+    outcome = validate_files([DataFile("small.nq", small, graph_iri=None)])
+    assert outcome.conforms, [r.message for r in outcome.results[:5]]
+
+
+def test_a_recommendation_whose_text_is_not_in_its_evidence_does_not_conform(small: bytes) -> None:
+    # The same corpus with one recommendation's text changed: the check above can fail.
+    text = small.decode("utf-8")
+    line = next(
+        line
+        for line in text.splitlines()
+        if "/recommendation/" in line and "<https://schema.org/text>" in line
+    )
+    broken = text.replace(line, line.replace('"', '"NOT IN THE RELEASE ', 1), 1)
+    outcome = validate_files([DataFile("broken.nq", broken.encode("utf-8"), graph_iri=None)])
+    assert not outcome.conforms
+    assert any("does not occur verbatim" in r.message for r in outcome.results)
+
+
+def test_same_seed_gives_the_same_bytes_and_another_seed_other_data(
+    corpus_module: ModuleType, small: bytes
+) -> None:
+    assert nquads(corpus_module, SMALL, seed=1) == small
+    assert nquads(corpus_module, SMALL, seed=2) != small
+
+
+def test_corpus_reaches_the_size_asked_for_within_one_report(corpus_module: ModuleType) -> None:
+    quads = list(ox.parse(nquads(corpus_module, 5_000, seed=1), format=ox.RdfFormat.N_QUADS))
+    assert 5_000 <= len(quads) < 5_000 + 1_000
+
+
+def test_every_graph_but_carekg_ontology_is_synthetic_and_described_so(small: bytes) -> None:
+    quads = list(ox.parse(small, format=ox.RdfFormat.N_QUADS))
+    graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    synthetic = graphs - ONTOLOGY_GRAPHS
+    assert graphs >= ONTOLOGY_GRAPHS
+    assert len(synthetic) >= 3  # the common graph and at least two reports
+    assert all(g.startswith("https://w3id.org/carekg/graph/synthetic-") for g in synthetic)
+    described = {
+        q.subject.value
+        for q in quads
+        if q.predicate == DCT_DESCRIPTION
+        and q.object == ox.Literal("synthetic benchmark data")
+        and q.subject == q.graph_name
+    }
+    assert described == synthetic
+    minted = {
+        term.value
+        for q in quads
+        if q.graph_name.value in synthetic
+        for term in (q.subject,)
+        if isinstance(term, ox.NamedNode)
+    }
+    assert all("synthetic" in iri for iri in minted)
+
+
+def test_size_suffixes_are_read(corpus_module: ModuleType) -> None:
+    assert [corpus_module.parse_size(s) for s in ("10k", "100k", "1M", "2500")] == [
+        10_000,
+        100_000,
+        1_000_000,
+        2_500,
+    ]
