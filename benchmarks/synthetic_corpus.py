@@ -26,8 +26,8 @@ from typing import IO
 import pyoxigraph as ox
 import synthetic_templates as t
 
-from carekg.loading import parse_all
-from carekg.validation import builtin_ontology_files
+from carekg.dataset.loading import parse_all
+from carekg.dataset.validation import builtin_ontology_files
 
 CONTEXT_CHARS = 32  # length of oa:prefix and oa:suffix, as in the hand-authored graph
 

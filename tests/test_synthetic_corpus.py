@@ -9,8 +9,8 @@ from types import ModuleType
 import pyoxigraph as ox
 import pytest
 
-from carekg.sources import DataFile
-from carekg.validation import validate_files
+from carekg.dataset.sources import DataFile
+from carekg.dataset.validation import validate_files
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 SMALL = (
