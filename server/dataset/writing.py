@@ -111,7 +111,8 @@ def write_build(
         _remove_stale_partials(store_dir)
         version = dataset_version(quads)
         built_at = datetime.now(UTC).replace(microsecond=0)
-        build_id = f"{built_at.strftime('%Y%m%dT%H%M%SZ')}-{version}-{os.getpid()}"
+        # Names sort by time; the nanoseconds keep two builds of one version in one second apart.
+        build_id = f"{built_at.strftime('%Y%m%dT%H%M%SZ')}-{time.time_ns() % 10**9:09d}-{version}"
         partial = store_dir.resolve() / BUILDS_FOLDER / (build_id + PARTIAL_SUFFIX)
         final = store_dir.resolve() / BUILDS_FOLDER / build_id
         try:

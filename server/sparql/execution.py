@@ -225,7 +225,7 @@ def run_query_with_timeout(store: ox.Store, job: QueryJob, timeout: float) -> Se
 
 def death_error(status: int, last_words: str = "") -> CarekgError:
     """The error for a query process that ended without an answer, from its wait status and the last
-    line it wrote to its standard error, where known (Rust aborts both on a stack overflow and on a
+    lines it wrote to its standard error, where known (Rust aborts both on a stack overflow and on a
     failed allocation: what it printed tells them apart)."""
     if "memory allocation" in last_words or "out of memory" in last_words.lower():
         return QueryOutOfMemory()

@@ -2,7 +2,7 @@
 
 It starts SIZE query processes, each listening on ``FOLDER/slot-<n>.sock``, and is the parent of them
 all: when one ends (killed at a deadline by the server that waited for it, or crashed) it reaps it, so no
-zombie is left, writes ``FOLDER/slot-<n>.exit`` (the pid, its wait status and the last line it wrote to
+zombie is left, writes ``FOLDER/slot-<n>.exit`` (the pid, its wait status and the last lines it wrote to
 standard error, which tells a stack overflow from a failed allocation) and starts a fresh one in its
 place. That is the only time a query process starts. It ends its processes and itself on SIGTERM, or
 when the server that started it ends.
@@ -68,7 +68,7 @@ class Slot:
     def record_exit(self, status: int, pid: int) -> None:
         time.sleep(0.05)  # let the reader thread take the last line
         lines = [line for line in self.stderr_tail.decode("utf-8", "replace").splitlines() if line]
-        record = {"pid": pid, "status": status, "last_words": lines[-1] if lines else ""}
+        record = {"pid": pid, "status": status, "last_words": "\n".join(lines[-20:])}
         path = slot_exit(self.folder, self.number)
         tmp = path.with_suffix(".tmp")
         with contextlib.suppress(OSError):  # the folder is gone when the server has stopped
