@@ -9,8 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from carekg.config import Config
-from carekg.dataset.build import build_embedded_store
-from carekg.dataset.sources import bundled_data_files
+from carekg.dataset.build import build_store
 from carekg.store.embedded import EmbeddedStore
 from carekg.web.app import create_app
 
@@ -20,8 +19,9 @@ RELEASE_TEXT = REPO_ROOT / "graph" / "sources" / "care-inspectorate-news-2109.tx
 
 @pytest.fixture(scope="session")
 def builtin_store() -> EmbeddedStore:
-    """The shipped dataset in a read-only embedded store, built once per test run."""
-    return build_embedded_store(bundled_data_files())
+    """The shipped dataset (with its inferred graph) in a read-only embedded store, built once per
+    test run, as `carekg build` builds it."""
+    return build_store(Config(), validate_builtin=False)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from ..errors import CarekgError
 from ..store.embedded import EmbeddedStore, store_from_quads
 from ..store.manifest import CACHE_FOLDER
 from .checking import Unit, check_units, split_context, units_of
+from .inference import inferred_quads
 from .loading import parse_all, read_data_files
 from .sources import DataFile, bundled_data_files
 from .validation import ValidationResult, shape_files, shapes_version
@@ -44,6 +45,8 @@ def build_store(config: Config, validate_builtin: bool = True) -> EmbeddedStore:
         outcome = locate_results(validate(union_graph(quads)), files)
         if not outcome.conforms:
             raise DataInvalidError(_violations_message(outcome.results))
+    if not config.data:
+        quads += inferred_quads(quads)
     return store_from_quads(quads)
 
 
@@ -75,6 +78,8 @@ def build_into(
             raise DataInvalidError(_violations_message(checked.results))
         conforms = True
         report = checked.report.serialize(format="nt", encoding="utf-8")
+    if not paths:  # carekg's own data: its RDFS entailments in a graph of their own
+        quads += inferred_quads(quads)
     return write_build(
         store_dir,
         quads,

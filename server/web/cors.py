@@ -9,7 +9,7 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": f"{ROW_CAP_HEADER}, {TRUNCATED_HEADER}, Content-Type, Vary",
 }
 # The views whose responses carry CORS headers: /sparql and the example queries' results.
-CORS_VIEWS = frozenset({"endpoint.sparql", "ui.show_query"})
+CORS_VIEWS = frozenset({"endpoint.sparql", "endpoint.sparql_asserted", "ui.show_query"})
 
 
 def add_cors(response: Response) -> Response:

@@ -7,6 +7,7 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import BadRequest, NotAcceptable
 
 from ...config import Config
+from ...dataset.inference import INFERRED_GRAPH
 from ...errors import CarekgError
 from ...rdf.formats import RDF_GRAPH_FORMATS, RESULT_FORMATS, MediaType
 from ...sparql.jobs import prepare_job
@@ -45,13 +46,26 @@ def sparql() -> Response:
     return answer_query(protocol)
 
 
+@blueprint.route("/sparql/asserted", methods=["GET", "POST", "OPTIONS"])
+def sparql_asserted() -> Response:
+    """The same endpoint over the asserted graphs only: the default graph is their union and GRAPH
+    ranges over them, without carekg's inferred graph (unless the request names its own graphs)."""
+    if request.method == "OPTIONS":
+        return preflight()
+    config = current_config()
+    protocol = read_protocol_request(request, config.max_request_bytes)
+    if protocol.query is None:
+        return describe_or_show_ui(protocol)
+    return answer_query(protocol, asserted_only=True)
+
+
 @blueprint.after_request
 def vary_by_accept(response: Response) -> Response:
     response.vary.add("Accept")
     return response
 
 
-def answer_query(protocol: ProtocolRequest) -> Response:
+def answer_query(protocol: ProtocolRequest, asserted_only: bool = False) -> Response:
     """Answer a query operation: checks, negotiation, cache, timed evaluation, row cap headers.
 
     The endpoint's whole query path; other views (the example queries) answer through it too."""
@@ -59,17 +73,22 @@ def answer_query(protocol: ProtocolRequest) -> Response:
         raise BadRequest("the request holds no 'query' parameter")
     config = current_config()
     endpoint_iri = request.base_url
+    store = current_store()
+    default_graphs, named_graphs = protocol.default_graphs, protocol.named_graphs
+    if asserted_only and not (default_graphs or named_graphs):
+        default_graphs = named_graphs = tuple(
+            g for g in store.named_graphs() if g != INFERRED_GRAPH
+        )
     job = prepare_job(
         protocol.query,
         lambda scan: _acceptable_types(scan, protocol.formats),
-        default_graphs=protocol.default_graphs,
-        named_graphs=protocol.named_graphs,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
         base_iri=endpoint_iri,
         max_rows=config.max_rows,
         service_allowlist=config.service_allowlist,
     )
     results_type, graph_type = job.results_type, job.graph_type
-    store = current_store()
     key = CacheKey(
         store_version=store.version,
         query=job.query,

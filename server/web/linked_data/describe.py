@@ -16,12 +16,14 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
+from ...dataset.inference import INFERRED_GRAPH
 from ...rdf.namespaces import CAREKG, OA
 from ...store.protocol import GraphName, Store
 
 # Any RDF term that can be an object (pyoxigraph has no common base class).
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
+INFERRED = ox.NamedNode(INFERRED_GRAPH)
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 OWL_ONTOLOGY = ox.NamedNode("http://www.w3.org/2002/07/owl#Ontology")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -113,7 +115,13 @@ def _match(
     obj: Term | None = None,
     graph: GraphName | None = None,
 ) -> Iterator[ox.Quad]:
-    return store.quads(graph, subject=subject, predicate=predicate, object=obj)
+    """The asserted statements matching the pattern: a description says what the sources say, not
+    what the inferred graph entails (SPARQL over the default graph has both)."""
+    return (
+        q
+        for q in store.quads(graph, subject=subject, predicate=predicate, object=obj)
+        if q.graph_name != INFERRED
+    )
 
 
 def _any(quads: Iterator[ox.Quad]) -> bool:
