@@ -73,16 +73,6 @@ def test_the_inferred_graph_holds_only_triples_asserted_nowhere_else(
     entity = ox.NamedNode("http://www.w3.org/ns/prov#Entity")
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     assert ox.Triple(partnership, rdf_type, entity) not in inferred
-    assert (
-        ox.Triple(
-            partnership,
-            ox.NamedNode(
-                str(ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type").value)
-            ),
-            entity,
-        )
-        not in inferred
-    )
 
 
 def test_every_example_query_answers_the_same_with_the_inferred_graph(
