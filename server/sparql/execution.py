@@ -97,6 +97,9 @@ class QueryJob:
     base_iri: str | None = None
     max_rows: int = 10000
     prefixes: tuple[tuple[str, str], ...] = ()  # for Turtle/TriG output only, never for parsing
+    # Whether the query names its own dataset (FROM / FROM NAMED), when the caller has scanned it
+    # already (None: scan it again where it runs).
+    names_dataset: bool | None = None
 
 
 def job_to_json(job: QueryJob) -> dict[str, object]:
@@ -110,6 +113,7 @@ def job_to_json(job: QueryJob) -> dict[str, object]:
         "base_iri": job.base_iri,
         "max_rows": job.max_rows,
         "prefixes": [list(pair) for pair in job.prefixes],
+        "names_dataset": job.names_dataset,
     }
 
 
@@ -123,6 +127,7 @@ def job_from_json(data: dict[str, Any]) -> QueryJob:
         base_iri=data["base_iri"],
         max_rows=data["max_rows"],
         prefixes=tuple((prefix, iri) for prefix, iri in data["prefixes"]),
+        names_dataset=data.get("names_dataset"),
     )
 
 
@@ -134,7 +139,10 @@ def dataset_options(job: QueryJob) -> dict[str, object]:
             "default_graph": [ox.NamedNode(g) for g in job.default_graphs],
             "named_graphs": [ox.NamedNode(g) for g in job.named_graphs],
         }
-    if scan_query(job.query, job.base_iri).names_dataset:
+    names_dataset = job.names_dataset
+    if names_dataset is None:
+        names_dataset = scan_query(job.query, job.base_iri).names_dataset
+    if names_dataset:
         return {}
     return {"use_default_graph_as_union": True}
 

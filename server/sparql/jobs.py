@@ -55,6 +55,7 @@ def prepare_job(
         base_iri=base_iri,
         max_rows=max_rows,
         prefixes=tuple(PREFIXES.items()),
+        names_dataset=scan.names_dataset,
     )
 
 

@@ -204,27 +204,20 @@ class QueryPool:
 def _exchange(
     connection: socket.socket, request: bytes, deadline: float
 ) -> tuple[bytes, bytes | None]:
-    """Read the process's pid line, send the request, read the answer until end of file.
+    """Send the request, then read the process's pid line and the answer until end of file (the
+    process writes its pid as soon as it accepts, so the pid is known even if the deadline passes).
 
     Returns (pid line, answer); the answer is None if the deadline passed first."""
+    connection.sendall(request)
     connection.setblocking(False)
     poller = select.poll()
     poller.register(connection, select.POLLIN)
     received = bytearray()
-    pid_line = b""
-    sent = False
     while True:
-        if not pid_line and b"\n" in received:
-            pid_line, _, rest = bytes(received).partition(b"\n")
-            received = bytearray(rest)
-        if pid_line and not sent:
-            connection.setblocking(True)
-            connection.sendall(request)
-            connection.setblocking(False)
-            sent = True
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not poller.poll(remaining * 1000):
-            return pid_line, None
+            pid_line, _, _ = bytes(received).partition(b"\n")
+            return (pid_line if b"\n" in received else b""), None
         try:
             chunk = connection.recv(1 << 16)
         except BlockingIOError:
@@ -232,5 +225,6 @@ def _exchange(
         except ConnectionResetError:
             chunk = b""
         if not chunk:
-            return pid_line, bytes(received)
+            pid_line, newline, answer = bytes(received).partition(b"\n")
+            return (pid_line, answer) if newline else (b"", b"")
         received += chunk
