@@ -6,32 +6,39 @@ the test asserts that too, so a change on either side shows up here. Skipped, wi
 Virtuoso cannot be installed.
 """
 
+import contextlib
+import dataclasses
 import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph
 import pytest
+import virtuoso_process
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from virtuoso_process import (
     INSTALL_SCRIPT,
     Account,
     IsqlError,
+    Response,
     RunningVirtuoso,
     VirtuosoSettings,
     VirtuosoUnavailable,
     ensure_virtuoso_installed,
     graph_store_put,
     http_request,
+    kill_hard,
     process_alive,
+    restarted,
     run_isql,
     sparql_query,
     sparql_update,
@@ -186,6 +193,24 @@ def test_stopping_the_instance_ends_its_process_by_pid(installed: None, tmp_path
     assert "Server shutdown complete" in running.log_path.read_text()
 
 
+def test_a_port_taken_before_virtuoso_binds_it_is_retried_on_new_ports(
+    installed: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        ports = iter([taken.getsockname()[1]])
+        real = virtuoso_process.free_loopback_port
+        monkeypatch.setattr(
+            virtuoso_process, "free_loopback_port", lambda: next(ports, None) or real()
+        )
+        with start_virtuoso(tmp_path) as running:
+            assert running.directory.name == "instance-2"
+            assert sparql_query(running.query_endpoint, "ASK {}").status == 200
+    first_log = (tmp_path / "instance-1" / "db" / "virtuoso.log").read_text()
+    assert "Failed to start listening at SQL port" in first_log
+
+
 def test_fresh_database_gets_a_generated_dba_password(virtuoso: RunningVirtuoso) -> None:
     with pytest.raises(IsqlError, match="Bad login"):
         run_isql(virtuoso.host, virtuoso.sql_port, Account("dba", "dba"), "SELECT 1;")
@@ -290,6 +315,21 @@ def test_result_set_max_rows_cuts_select_and_says_so_only_in_a_header(
     under_the_cap = sparql_query(virtuoso.query_endpoint, everything + " LIMIT 10", JSON)
     assert len(json.loads(under_the_cap.body)["results"]["bindings"]) == 10
     assert under_the_cap.header("X-SPARQL-MaxRows") is None
+
+
+def test_result_set_max_rows_cuts_a_graph_store_get_without_any_sign(
+    virtuoso: RunningVirtuoso,
+) -> None:
+    answer = http_request(
+        "GET",
+        virtuoso.public_graph_store_endpoint,
+        params={"graph-uri": BIG_GRAPH},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert answer.status == 200
+    triples = list(pyoxigraph.parse(answer.body, pyoxigraph.RdfFormat.N_TRIPLES))
+    assert len(triples) == MAX_ROWS + 1  # 1001 of the 1500, as with CONSTRUCT
+    assert answer.header("X-SPARQL-MaxRows") is None
 
 
 def test_result_set_max_rows_cuts_construct_without_any_sign(virtuoso: RunningVirtuoso) -> None:
@@ -535,3 +575,155 @@ def test_one_sparql_update_switches_a_manifest_without_readers_seeing_a_mix(
     assert {row["m"]["value"].split("/")[-2] for row in final} == {"15"}
     assert sum(seen.values()) > 15  # the readers did read while the switches ran
     assert set(seen) == {(200, 1)}  # every read saw one whole version
+
+
+# A dataset of SWITCH_GRAPHS public graphs, SWITCH_TRIPLES each plus a version marker; a new version is
+# staged under other names, then one SPARQL Update request MOVEs every staged graph onto its public name.
+SWITCH_GRAPHS, SWITCH_TRIPLES = 20, 2000
+MARKER = "<urn:test:version> <urn:test:is>"
+
+
+def public_graph(i: int) -> str:
+    return f"urn:test:public/{i}"
+
+
+def staged_graph(version: int, i: int) -> str:
+    return f"urn:test:staging/{version}/{i}"
+
+
+def load_version(virtuoso: RunningVirtuoso, version: int, graph_name: Callable[[int], str]) -> None:
+    for i in range(SWITCH_GRAPHS):
+        body = (
+            "".join(f"<urn:test:r{i}/{j}> <urn:test:v> {j} .\n" for j in range(SWITCH_TRIPLES))
+            + f'{MARKER} "{version}" .\n'
+        )
+        assert graph_store_put(virtuoso, graph_name(i), body.encode()).status == 201
+
+
+def move_staged(virtuoso: RunningVirtuoso, version: int) -> Response:
+    moves = " ;\n".join(
+        f"MOVE <{staged_graph(version, i)}> TO <{public_graph(i)}>" for i in range(SWITCH_GRAPHS)
+    )
+    return sparql_update(virtuoso.update_endpoint, moves, virtuoso.loader)
+
+
+def public_versions(virtuoso: RunningVirtuoso) -> dict[str, tuple[int, int]]:
+    """Version -> (public graphs carrying it, quads in those graphs), in one query."""
+    query = (
+        f"SELECT ?version (COUNT(DISTINCT ?g) AS ?graphs) (COUNT(*) AS ?quads) WHERE {{ "
+        f"GRAPH ?g {{ {MARKER} ?version . ?s ?p ?o }} "
+        f"FILTER(STRSTARTS(STR(?g), 'urn:test:public/')) }} GROUP BY ?version"
+    )
+    return {
+        row["version"]["value"]: (int(row["graphs"]["value"]), int(row["quads"]["value"]))
+        for row in rows(virtuoso, query)
+    }
+
+
+WHOLE = (SWITCH_GRAPHS, SWITCH_GRAPHS * (SWITCH_TRIPLES + 1))
+
+
+SWITCH_SETTINGS = dataclasses.replace(SETTINGS, max_query_execution_time_seconds=15)
+
+
+@contextlib.contextmanager
+def serving_version_1(directory: Path, settings: VirtuosoSettings) -> Iterator[RunningVirtuoso]:
+    """An instance of its own serving version 1, with version 2 staged."""
+    with start_virtuoso(directory, settings) as running:
+        load_version(running, 1, public_graph)
+        load_version(running, 2, lambda i: staged_graph(2, i))
+        assert public_versions(running) == {"1": WHOLE}
+        yield running
+
+
+def staged_quads(virtuoso: RunningVirtuoso, version: int) -> int:
+    [count] = rows(
+        virtuoso,
+        "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(STRSTARTS(STR(?g), 'urn:test:staging/{version}/')) }}",
+    )
+    return int(count["n"]["value"])
+
+
+@pytest.fixture
+def two_versions(installed: None, tmp_path: Path) -> Iterator[RunningVirtuoso]:
+    with serving_version_1(tmp_path, SWITCH_SETTINGS) as running:
+        yield running
+
+
+def test_moves_under_concurrent_reads_switch_every_graph_or_none_and_readers_never_see_a_mix(
+    two_versions: RunningVirtuoso,
+) -> None:
+    # Seen both ways here: the MOVEs committed in about 8 s, or (2 runs of 3, with readers scanning
+    # the graphs being moved) ran until MaxQueryExecutionTime and failed with SR171, undone whole.
+    seen: Counter[tuple[tuple[str, tuple[int, int]], ...]] = Counter()
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            seen[tuple(sorted(public_versions(two_versions).items()))] += 1
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    try:
+        moved = move_staged(two_versions, 2)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    if moved.status == 200:
+        assert public_versions(two_versions) == {"2": WHOLE}
+    else:
+        assert moved.status == 500
+        assert moved.text.startswith("Virtuoso S1T00 Error SR171: Transaction timed out")
+        assert public_versions(two_versions) == {"1": WHOLE}
+    assert sum(seen.values()) > 5  # the readers did read while the MOVEs ran
+    assert set(seen) <= {(("1", WHOLE),), (("2", WHOLE),)}  # never a mix, never a part
+
+
+def test_virtuoso_killed_during_the_moves_comes_back_serving_the_old_version_whole(
+    two_versions: RunningVirtuoso,
+) -> None:
+    outcome: list[object] = []
+
+    def switch() -> None:
+        try:
+            outcome.append(move_staged(two_versions, 2).status)
+        except OSError as error:  # the server died under the request
+            outcome.append(error)
+
+    mover = threading.Thread(target=switch)
+    mover.start()
+    time.sleep(1.0)  # the 20 MOVEs of 40,000 quads take about 3 s here
+    kill_hard(two_versions)
+    mover.join()
+    assert isinstance(outcome[0], OSError), f"the MOVEs ended before the kill: {outcome}"
+    with restarted(two_versions) as again:
+        assert public_versions(again) == {"1": WHOLE}
+        assert staged_quads(again, 2) == WHOLE[1]  # the staged version survived too
+        assert move_staged(again, 2).status == 200
+        assert public_versions(again) == {"2": WHOLE}
+
+
+def test_an_update_request_that_times_out_after_its_moves_leaves_nothing_of_them(
+    installed: None, tmp_path: Path
+) -> None:
+    # MaxQueryExecutionTime bounds updates too, and a request that fails undoes all its operations:
+    # here the MOVEs, then an insert whose WHERE counts 2001^3 rows and outlasts the limit.
+    with serving_version_1(tmp_path, SETTINGS) as running:
+        slow_insert = (
+            "INSERT { GRAPH <urn:test:junk> { <urn:test:count> <urn:test:is> ?n } } WHERE { "
+            "{ SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:test:public/0> "
+            "{ ?a ?p ?x . ?b ?p ?y . ?c ?p ?z } } } }"
+        )
+        moves = " ;\n".join(
+            f"MOVE <{staged_graph(2, i)}> TO <{public_graph(i)}>" for i in range(SWITCH_GRAPHS)
+        )
+        started = time.monotonic()
+        answer = sparql_update(running.update_endpoint, f"{moves} ;\n{slow_insert}", running.loader)
+        assert answer.status == 500
+        assert answer.text.startswith("Virtuoso S1T00 Error SR171: Transaction timed out")
+        assert time.monotonic() - started < MAX_SECONDS + 20
+        assert public_versions(running) == {"1": WHOLE}  # the MOVEs were undone
+        assert staged_quads(running, 2) == WHOLE[1]

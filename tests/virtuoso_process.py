@@ -24,6 +24,7 @@ Use from a session fixture::
 
 import contextlib
 import ctypes
+import dataclasses
 import os
 import secrets
 import shutil
@@ -49,6 +50,8 @@ STOP_TIMEOUT_SECONDS = 30.0
 INSTALL_TIMEOUT_SECONDS = 900.0
 ISQL_TIMEOUT_SECONDS = 300.0
 
+# What virtuoso-t logs before exiting when its SQL or its HTTP port is taken (seen with 7.2.5).
+PORT_TAKEN_SIGNS = ("Failed to start listening at SQL port", "Failed HTTP listen at")
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 LOADER_USER = "carekg_loader"
@@ -429,10 +432,6 @@ def _answers_sparql(host: str, port: int) -> bool:
     return answer.status == 200
 
 
-class PortTaken(Exception):
-    """A free port found was taken by another process before Virtuoso bound it."""
-
-
 def _log_text(directory: Path) -> str:
     parts = []
     for path in (directory / "stdout.log", directory / "db" / "virtuoso.log"):
@@ -477,6 +476,19 @@ def _new_account(user: str) -> Account:
     return Account(user, secrets.token_hex(12))
 
 
+def _launch(server: str, instance: Path) -> "subprocess.Popen[bytes]":
+    with (instance / "stdout.log").open("ab") as log:
+        return subprocess.Popen(
+            [server, "+foreground", "+configfile", str(instance / "virtuoso.ini")],
+            cwd=instance,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+        )
+
+
 @contextlib.contextmanager
 def start_virtuoso(
     directory: Path, settings: VirtuosoSettings | None = None, attempts: int = 3
@@ -494,24 +506,16 @@ def start_virtuoso(
         sql_port, http_port = free_loopback_port(), free_loopback_port()
         while http_port == sql_port:
             http_port = free_loopback_port()
-        ini = instance / "virtuoso.ini"
-        ini.write_text(virtuoso_ini(instance, host, sql_port, http_port, settings))
-        with (instance / "stdout.log").open("wb") as log:
-            process = subprocess.Popen(
-                [server, "+foreground", "+configfile", str(ini)],
-                cwd=instance,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-                preexec_fn=_die_with_parent,
-            )
+        (instance / "virtuoso.ini").write_text(
+            virtuoso_ini(instance, host, sql_port, http_port, settings)
+        )
+        process = _launch(server, instance)
         try:
             try:
                 _wait_until_ready(process, host, http_port)
             except RuntimeError as error:
                 log_text = _log_text(instance)
-                if attempt < attempts and "in use" in log_text.lower():
+                if attempt < attempts and any(sign in log_text for sign in PORT_TAKEN_SIGNS):
                     continue  # another process took a port between our look and Virtuoso's bind
                 raise RuntimeError(f"{error}\n{log_text}") from error
             except TimeoutError as error:
@@ -535,6 +539,39 @@ def start_virtuoso(
             stop_by_pid(process)
 
 
+def kill_hard(running: RunningVirtuoso, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
+    """SIGKILL the instance (a crash: no checkpoint, no shutdown) and wait until it has gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(running.pid, signal.SIGKILL)
+    deadline = time.monotonic() + timeout
+    while process_alive(running.pid):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"virtuoso-t {running.pid} still running {timeout} s after SIGKILL")
+        time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def restarted(stopped: RunningVirtuoso) -> Iterator[RunningVirtuoso]:
+    """The same instance (database, ini, ports, accounts) started again after it stopped or was killed.
+
+    Virtuoso replays its transaction log on start-up: what was committed before a kill comes back.
+    """
+    if process_alive(stopped.pid):
+        raise RuntimeError(f"virtuoso-t {stopped.pid} is still running")
+    server = shutil.which(SERVER_BINARY)
+    if server is None:
+        raise VirtuosoUnavailable(f"{SERVER_BINARY} not found")
+    process = _launch(server, stopped.directory)
+    try:
+        try:
+            _wait_until_ready(process, stopped.host, stopped.http_port)
+        except (RuntimeError, TimeoutError) as error:
+            raise RuntimeError(f"{error}\n{_log_text(stopped.directory)}") from error
+        yield dataclasses.replace(stopped, pid=process.pid)
+    finally:
+        stop_by_pid(process)
+
+
 def process_alive(pid: int) -> bool:
     """Whether a process with this id still exists (and is not a zombie)."""
     status = Path(f"/proc/{pid}/status")
@@ -555,7 +592,9 @@ __all__ = [
     "ensure_virtuoso_installed",
     "graph_store_put",
     "http_request",
+    "kill_hard",
     "process_alive",
+    "restarted",
     "run_isql",
     "sparql_query",
     "sparql_update",
