@@ -573,8 +573,10 @@ def test_graph_store_put_shows_readers_an_empty_graph_while_it_replaces_one(
         assert answer.status == 200
         if seen[(0, 0)]:
             break
-    assert seen[(0, 0)] > 0  # some read saw the graph empty between the old triples and the new
     assert set(seen) <= {(0, 0), (200, 1)}
+    if not seen[(0, 0)]:  # a race: on a faster machine the readers may not catch the moment
+        pytest.skip("no read fell between a PUT's delete and its insert in 100 PUTs")
+    assert seen[(0, 0)] > 0  # some read saw the graph empty between the old triples and the new
 
 
 def test_one_sparql_update_switches_a_manifest_without_readers_seeing_a_mix(
@@ -714,7 +716,8 @@ def test_virtuoso_killed_during_the_moves_comes_back_serving_the_old_version_who
     time.sleep(1.0)  # the 20 MOVEs of 40,000 quads take about 3 s here
     kill_hard(two_versions)
     mover.join()
-    assert isinstance(outcome[0], OSError), f"the MOVEs ended before the kill: {outcome}"
+    if not isinstance(outcome[0], OSError):  # a race: nothing to observe if they were quicker
+        pytest.skip(f"the MOVEs ended before the kill: {outcome}")
     with restarted(two_versions) as again:
         assert public_versions(again) == {"1": WHOLE}
         assert staged_quads(again, 2) == WHOLE[1]  # the staged version survived too
