@@ -576,7 +576,7 @@ def test_graph_store_put_shows_readers_an_empty_graph_while_it_replaces_one(
     assert set(seen) <= {(0, 0), (200, 1)}
     if not seen[(0, 0)]:  # a race: on a faster machine the readers may not catch the moment
         pytest.skip("no read fell between a PUT's delete and its insert in 100 PUTs")
-    assert seen[(0, 0)] > 0  # some read saw the graph empty between the old triples and the new
+    # Some read saw the graph empty between the old triples and the new: PUT is no atomic switch.
 
 
 def test_one_sparql_update_switches_a_manifest_without_readers_seeing_a_mix(
