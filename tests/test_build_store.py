@@ -170,3 +170,17 @@ def test_builds_follow_without_reopening_a_removed_store(built: Path, tmp_path: 
     assert sum(1 for _ in new.quads()) == 5
     assert isinstance(new.oxigraph(), ox.Store)
     new.close()
+
+
+def test_the_build_counts_the_void_statistics_the_server_would_count(tmp_path: Path) -> None:
+    from carekg.dataset.statistics import statistics
+    from carekg.web.linked_data.void import statistics_of
+
+    store_dir = tmp_path / "store"
+    build_into(store_dir)
+    store = BuiltStore(current_build(store_dir), pool=None)
+    assert store.manifest.statistics[""]["triples"] == store.manifest.triples
+    for graph in (None, *store.named_graphs()):
+        counted = statistics(q.triple for q in store.quads(graph))
+        assert statistics_of(store, graph) == counted, graph
+    store.close()

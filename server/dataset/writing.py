@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from tqdm import tqdm
@@ -47,6 +48,7 @@ from ..store.manifest import (
 from .dumps import dump
 from .loading import parse_quads
 from .sources import DataFile
+from .statistics import statistics
 
 BUILD_LOCK = ".build.lock"
 GZIP_LEVEL = 6  # zlib's default: level 9 took twice as long for files a few per cent smaller
@@ -137,6 +139,7 @@ def write_build(
                 validated=validated,
                 conforms=conforms,
                 shapes_version=shapes_version,
+                statistics=_statistics(quads),
             )
             _write_file(partial / MANIFEST_FILE, manifest.to_json().encode("utf-8"))
             _fsync_dir(partial)
@@ -151,6 +154,18 @@ def write_build(
             ) from None
         prune(store_dir)
     return BuildResult(final, manifest, time.monotonic() - started)
+
+
+def _statistics(quads: list[ox.Quad]) -> dict[str, dict[str, Any]]:
+    """VoID's figures as the store will answer them (Oxigraph stores integer-derived literals as
+    xsd:integer, so they are counted from a store, not from the parsed quads)."""
+    store = store_from_quads(quads)
+    out = {
+        graph: statistics(q.triple for q in store.quads(graph)).to_dict()
+        for graph in store.named_graphs()
+    }
+    out[""] = statistics(q.triple for q in store.quads()).to_dict()
+    return out
 
 
 def _graph_hashes(quads: Iterable[ox.Quad]) -> dict[str, str]:

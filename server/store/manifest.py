@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ..errors import CarekgError
 
@@ -71,6 +72,8 @@ class Manifest:
     validated: bool = False  # whether the data was checked against the shapes at build time
     conforms: bool | None = None
     shapes_version: str | None = None
+    # VoID statistics: "" for the union of all graphs, else a named graph's IRI
+    statistics: dict[str, dict[str, Any]] = field(default_factory=dict)
     format: int = MANIFEST_FORMAT
 
     @property

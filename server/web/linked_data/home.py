@@ -11,7 +11,7 @@ from .iris import base_iri
 from .labels import Labeller, Value
 from .memo import memoized
 from .sparql import select
-from .void import statistics
+from .void import statistics_of
 
 INSPECTIONS_QUERY = """
 PREFIX carekg: <https://w3id.org/carekg/def/>
@@ -47,7 +47,7 @@ def inspection_rows() -> list[InspectionRow]:
 
 def home() -> Response:
     store = current_store()
-    stats = memoized(store, "statistics", lambda: statistics(q.triple for q in store.quads()))
+    stats = memoized(store, "statistics", lambda: statistics_of(store))
     body = render_template(
         "home.html",
         stats=stats,

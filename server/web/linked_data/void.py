@@ -6,15 +6,16 @@ partitions are fragments of the dataset's IRI and a subset is named by its graph
 """
 
 import hashlib
-from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
 from ...dataset.dumps import FORMATS
+from ...dataset.inference import INFERRED_GRAPH
+from ...dataset.statistics import Statistics, statistics
 from ...rdf.formats import MediaType
-from ...rdf.namespaces import BASE_IRI, PREFIXES, RDF, SD, VOID, XSD
+from ...rdf.namespaces import BASE_IRI, DCT, PREFIXES, RDF, SD, VOID, XSD
+from ...store.built import BuiltStore
 from ...store.protocol import Store
 from .describe import Term
 
@@ -29,32 +30,18 @@ EXAMPLE_CLASSES = (
 UrlFor = Callable[[str], str]
 
 
-@dataclass(frozen=True)
-class Statistics:
-    triples: int
-    distinct_subjects: int
-    distinct_objects: int
-    entities_by_class: dict[str, int]
-    triples_by_property: dict[str, int]
-
-
 def dataset_iri(base: str = BASE_IRI) -> str:
     return base + DATASET_PATH
 
 
-def statistics(triples: Iterable[ox.Triple]) -> Statistics:
-    distinct = set(triples)
-    by_class: dict[str, set[Term]] = {}
-    for t in distinct:
-        if t.predicate.value == RDF + "type" and isinstance(t.object, ox.NamedNode):
-            by_class.setdefault(t.object.value, set()).add(t.subject)
-    return Statistics(
-        triples=len(distinct),
-        distinct_subjects=len({t.subject for t in distinct}),
-        distinct_objects=len({t.object for t in distinct}),
-        entities_by_class={c: len(s) for c, s in by_class.items()},
-        triples_by_property=dict(Counter(t.predicate.value for t in distinct)),
-    )
+def statistics_of(store: Store, graph: str | None = None) -> Statistics:
+    """The statistics of the union (``graph`` None) or of one named graph: from the build's manifest,
+    where the build computed them, else counted now."""
+    if isinstance(store, BuiltStore):
+        known = store.manifest.statistics.get(graph or "")
+        if known is not None:
+            return Statistics.from_dict(known)
+    return statistics(q.triple for q in store.quads(graph))
 
 
 def dump_path(rdf_format: MediaType, graph_slug: str | None = None, gz: bool = False) -> str:
@@ -81,8 +68,7 @@ def graph_slug(graph: str) -> str:
 def void_triples(store: Store, base: str, url_for: UrlFor) -> list[ox.Triple]:
     """The VoID description of the whole dataset and of each named graph."""
     dataset = ox.NamedNode(dataset_iri(base))
-    union = (q.triple for q in store.quads())
-    stats = statistics(union)
+    stats = statistics_of(store)
     out: list[ox.Triple] = [
         _t(dataset, RDF + "type", ox.NamedNode(str(VOID.Dataset))),
         _t(dataset, str(VOID.sparqlEndpoint), ox.NamedNode(url_for("/sparql"))),
@@ -107,13 +93,18 @@ def void_triples(store: Store, base: str, url_for: UrlFor) -> list[ox.Triple]:
 def subset_triples(store: Store, graph: str, url_for: UrlFor) -> list[ox.Triple]:
     """The VoID description of one named graph, a subset of the dataset."""
     node = ox.NamedNode(graph)
-    stats = statistics(q.triple for q in store.quads(graph))
+    stats = statistics_of(store, graph)
     out = [
         _t(node, RDF + "type", ox.NamedNode(str(VOID.Dataset))),
         _t(node, SD + "name", node),
         _t(node, "http://www.w3.org/2000/01/rdf-schema#label", ox.Literal(
             f"named graph {graph_slug(graph)}", language="en")),
     ]  # fmt: skip
+    if graph == INFERRED_GRAPH:
+        out.append(_t(node, DCT + "description", ox.Literal(
+            "Entailed, not asserted: what RDFS rules 7 (sub-properties) and 9 (subclasses) give from "
+            "carekg's and the reused vocabularies' hierarchies, only triples asserted in no other "
+            "graph. /sparql/asserted leaves it out.", language="en")))  # fmt: skip
     out.extend(_counts(node, stats))
     for rdf_format in FORMATS:
         url = url_for(dump_path(rdf_format, graph_slug(graph)))
