@@ -30,6 +30,7 @@ from SPARQLWrapper import (
 )
 from SPARQLWrapper.SmartWrapper import Bindings, SPARQLWrapper2
 
+from carekg.dataset.inference import INFERRED_GRAPH
 from carekg.dataset.sources import bundled_data_files
 from carekg.rdf.namespaces import GRAPH_BASE
 
@@ -316,10 +317,12 @@ def test_sparqlwrapper_sends_a_query_over_8_kb_by_get(endpoint_url: str) -> None
 
 
 @pytest.mark.slow
-def test_rdflib_sparqlstore_sees_one_named_graph_per_bundled_file(endpoint_url: str) -> None:
+def test_rdflib_sparqlstore_sees_one_named_graph_per_bundled_file_and_the_inferred_graph(
+    endpoint_url: str,
+) -> None:
     store = SPARQLStore(endpoint_url)
     graph_names = {str(name) for name in store.contexts()}
-    assert graph_names == {str(file.graph_iri) for file in bundled_data_files()}
+    assert graph_names == {str(file.graph_iri) for file in bundled_data_files()} | {INFERRED_GRAPH}
     # A graph's triples are asked for with GRAPH <name> { ... }.
     report = Graph(store=store, identifier=URIRef(GRAPH_BASE + "south-lanarkshire-2014"))
     ontology = Graph(store=store, identifier=URIRef(GRAPH_BASE + "ontology"))

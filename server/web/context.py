@@ -46,11 +46,11 @@ class DatasetState:
             self._next_look = time.monotonic() + FOLLOW_SECONDS
             try:
                 successor = store.successor()
-            except CarekgError as exc:  # the directory lost its build: keep serving this one
+            except (CarekgError, OSError) as exc:  # the directory lost its build: keep this one
                 log.warning("carekg: cannot follow the store directory: %s", exc)
                 return
             if successor is not None:
-                log.info(
+                log.warning(
                     "carekg: now serving build %s (%s)", successor.build.name, successor.version
                 )
                 self._store = successor
