@@ -1,13 +1,16 @@
 """Run a real `carekg serve` process on a free loopback port for tests, and stop it afterwards."""
 
+import atexit
 import contextlib
 import dataclasses
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -30,6 +33,11 @@ class RunningServer:
     @property
     def endpoint_url(self) -> str:
         return self.base_url + "/sparql"
+
+
+_SESSION_FOLDER = tempfile.mkdtemp(prefix="carekg-test-store-")
+atexit.register(shutil.rmtree, _SESSION_FOLDER, True)
+SESSION_STORE = Path(_SESSION_FOLDER) / "store"
 
 
 def free_loopback_port() -> int:
@@ -103,6 +111,9 @@ def carekg_serve(
     """`carekg serve --host 127.0.0.1 --port <free> <extra_args>`, yielded once it answers HTTP."""
     # A developer's CAREKG_* settings must not change what the tests see.
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAREKG_")}
+    # Servers of the built-in graph share one store directory per test run, built by the first of
+    # them (never a developer's ./.carekg/store, which may hold a build of older data or code).
+    env["CAREKG_STORE"] = str(SESSION_STORE)
     for attempt in range(1, attempts + 1):
         server = RunningServer("127.0.0.1", free_loopback_port())
         command = [
