@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from carekg.dataset.build import build_embedded_store
 from carekg.dataset.sources import bundled_data_files
 from carekg.rdf.namespaces import PREFIXES
-from carekg.web.ui.examples import example_queries
+from carekg.sparql.examples import example_queries
 
 MAX_CELL = 90
 

@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from carekg.rdf.namespaces import PREFIXES
+from carekg.sparql.examples import ExampleQuery, ExampleQueryError, example_queries, parse_example
 from carekg.store.embedded import EmbeddedStore
-from carekg.web.ui.examples import ExampleQuery, ExampleQueryError, example_queries, parse_example
 
 INSPECTION = "Joint inspection of services for children and young people in South Lanarkshire, 2014"
 PARTNERSHIP = "South Lanarkshire Community Planning Partnership"

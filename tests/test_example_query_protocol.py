@@ -7,9 +7,9 @@ from flask.testing import FlaskClient
 
 from carekg.commands.cli import main
 from carekg.config import Config
+from carekg.sparql.examples import example_query
 from carekg.store.embedded import EmbeddedStore
 from carekg.web.app import create_app
-from carekg.web.ui.examples import example_query
 
 EXAMPLE = "area-links"
 JSON = {"Accept": "application/sparql-results+json"}

@@ -40,7 +40,7 @@ def test_document_is_negotiated_with_vary_and_content_location(
     assert response.headers["Content-Location"] == f"/doc{INSPECTION}.{extension}"
     assert f"/doc{INSPECTION}." in response.headers["Link"]
     if parser is not None:
-        dataset = rdflib.Dataset()  # TriG and JSON-LD keep each statement's named graph
+        dataset = rdflib.Dataset()  # a description is one graph: in the default graph of TriG
         dataset.parse(data=response.data, format=parser)
         assert any(dataset.quads((rdflib.URIRef(INSPECTION_IRI), None, None, None)))
 

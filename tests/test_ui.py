@@ -19,9 +19,9 @@ from rdflib.query import Result
 
 from carekg.config import Config
 from carekg.rdf.namespaces import PREFIXES
+from carekg.sparql.examples import ExampleQuery, example_queries
 from carekg.store.embedded import EmbeddedStore
 from carekg.web.app import create_app
-from carekg.web.ui.examples import ExampleQuery, example_queries
 
 ASSET_FILES = {
     "yasgui.min.js": "window.Yasgui = function () {};\n",

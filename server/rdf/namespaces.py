@@ -5,6 +5,7 @@ from rdflib import Namespace
 BASE_IRI = "https://w3id.org/carekg/"
 ONTOLOGY_IRI = BASE_IRI + "def"
 GRAPH_BASE = BASE_IRI + "graph/"
+DATASET_PATH = "id/dataset/carekg"  # below the base: the IRI of the whole dataset (VoID, DCAT)
 
 CAREKG = Namespace(BASE_IRI + "def/")
 ID = Namespace(BASE_IRI + "id/")

@@ -5,13 +5,15 @@ from flask import Response, current_app, request
 
 from ...rdf.formats import HTML, RDF_GRAPH_FORMATS
 from ...rdf.writing import serialize_rdf
+from ...sparql.examples import example_queries
 from ..context import current_config, current_store
 from ..negotiation import choose
 from .protocol import ProtocolRequest
-from .service_description import GraphSizesCache, service_description
+from .service_description import Discovery, GraphSizesCache, service_description
 
 QUERY_UI_VIEW = "ui.query_ui"
 GRAPH_SIZES = "carekg.graph_sizes"  # app.extensions key of the app's GraphSizesCache
+LINKSETS = "carekg.linksets"  # app.extensions key of the app's LinksetCache
 
 RDFS_SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 DESCRIPTION_PREFIXES = {
@@ -31,12 +33,22 @@ def describe_or_show_ui(protocol: ProtocolRequest) -> Response:
         current_store(),
         federation=bool(config.service_allowlist),
         sizes_cache=graph_sizes_cache(),
+        discovery=Discovery(
+            base=config.base_iri,
+            url_for=_server_url,
+            examples=example_queries(),
+            linkset_cache=current_app.extensions.get(LINKSETS),
+        ),
     )
     # The dataset description (VoID and DCAT, served by carekg.linked_data) is linked from here.
-    void_url = request.host_url.rstrip("/") + request.script_root + "/.well-known/void"
+    void_url = _server_url("/.well-known/void")
     quads.append(ox.Quad(ox.NamedNode(request.base_url), RDFS_SEE_ALSO, ox.NamedNode(void_url)))
     body = serialize_rdf(quads, media_type, DESCRIPTION_PREFIXES)
     return Response(body, content_type=media_type.content_type)
+
+
+def _server_url(path: str) -> str:
+    return request.host_url.rstrip("/") + request.script_root + path
 
 
 def graph_sizes_cache() -> GraphSizesCache:

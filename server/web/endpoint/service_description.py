@@ -1,9 +1,21 @@
-"""The SPARQL 1.1 Service Description of the endpoint, as RDF quads in the default graph."""
+"""The SPARQL 1.1 Service Description of the endpoint, as RDF quads in the default graph.
+
+Besides the language, formats and dataset, it links the example queries (``rdfs:seeAlso`` the list at
+/queries; each one described with its text, runnable on this endpoint) and the link sets of the default
+graph to statistics.gov.scot and Wikidata (``void:subset`` of the default graph's description, the same
+void:Linkset resources, with the same IRIs and counts, as the VoID).
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ...dataset.linksets import Linkset, linkset_iri, linkset_triples, linksets
 from ...rdf.formats import RDF_GRAPH_FORMATS, RESULT_FORMATS
-from ...rdf.namespaces import SD, VOID
+from ...rdf.namespaces import DATASET_PATH, RDFS, SD, VOID
+from ...sparql.example_descriptions import example_triples, queries_list_url
+from ...sparql.examples import ExampleQuery
 from ...store.protocol import Store
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -50,10 +62,44 @@ class GraphSizesCache:
         return sizes
 
 
+class LinksetCache:
+    """The link sets of the store version and base IRI last asked about (counting scans the store).
+
+    Safe to share between threads: the entry is replaced whole, by one assignment."""
+
+    def __init__(self) -> None:
+        self._latest: tuple[tuple[str, str], list[Linkset]] | None = None
+
+    def linksets(self, store: Store, base: str) -> list[Linkset]:
+        latest = self._latest
+        key = (store.version, base)
+        if latest is not None and latest[0] == key:
+            return latest[1]
+        found = linksets(store, base)
+        self._latest = (key, found)
+        return found
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What the description links besides the service itself: the example queries (with ``url_for``
+    turning a server path into an absolute URL) and the link sets of the data under ``base``."""
+
+    base: str
+    url_for: Callable[[str], str]
+    examples: Sequence[ExampleQuery]
+    linkset_cache: LinksetCache | None = None
+
+
 def service_description(
-    endpoint: str, store: Store, federation: bool, sizes_cache: GraphSizesCache | None = None
+    endpoint: str,
+    store: Store,
+    federation: bool,
+    sizes_cache: GraphSizesCache | None = None,
+    discovery: Discovery | None = None,
 ) -> list[ox.Quad]:
-    """Describe the endpoint at ``endpoint``: language, formats, features and dataset."""
+    """Describe the endpoint at ``endpoint``: language, formats, features and dataset; with
+    ``discovery``, also the example queries and the link sets."""
     service = ox.NamedNode(endpoint)
     quads: list[ox.Quad] = []
 
@@ -94,4 +140,17 @@ def service_description(
         add(graph, RDF_TYPE, sd("Graph"))
         size = sizes.get(name, 0)
         add(graph, ox.NamedNode(VOID + "triples"), ox.Literal(str(size), datatype=XSD_INTEGER))
+    if discovery is not None:
+        found = (discovery.linkset_cache or LinksetCache()).linksets(store, discovery.base)
+        dataset_iri = discovery.base + DATASET_PATH
+        for linkset in found:
+            add(
+                default_graph,
+                ox.NamedNode(VOID.subset),
+                ox.NamedNode(linkset_iri(dataset_iri, linkset)),
+            )
+        statements = linkset_triples(dataset_iri, found)
+        add(service, ox.NamedNode(RDFS.seeAlso), ox.NamedNode(queries_list_url(discovery.url_for)))
+        statements += example_triples(discovery.examples, discovery.url_for, endpoint)
+        quads.extend(ox.Quad(t.subject, t.predicate, t.object) for t in statements)
     return quads

@@ -19,9 +19,9 @@ from ..errors import status_of
 from ..metrics import record_query
 from ..negotiation import choose
 from .cache import CacheKey, ResultCache
-from .landing import GRAPH_SIZES, describe_or_show_ui
+from .landing import GRAPH_SIZES, LINKSETS, describe_or_show_ui
 from .protocol import ProtocolRequest, read_protocol_request
-from .service_description import GraphSizesCache
+from .service_description import GraphSizesCache, LinksetCache
 
 blueprint = Blueprint("endpoint", __name__)
 RESULT_CACHE = "carekg.result_cache"  # app.extensions key of the app's ResultCache
@@ -29,9 +29,11 @@ RESULT_CACHE = "carekg.result_cache"  # app.extensions key of the app's ResultCa
 
 @blueprint.record_once
 def create_caches(state: BlueprintSetupState) -> None:
-    """One result cache and one graph-size cache per app, made once when the endpoint is registered."""
+    """One result cache, one graph-size cache and one link-set cache per app, made once when the
+    endpoint is registered."""
     state.app.extensions[RESULT_CACHE] = ResultCache()
     state.app.extensions[GRAPH_SIZES] = GraphSizesCache()
+    state.app.extensions[LINKSETS] = LinksetCache()
 
 
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])

@@ -2,11 +2,14 @@
 
 Routes (the IRI ``{base}{path}`` is served at ``/{path}``):
   /                              home page
-  /inspections, /resources       lists of inspections and of every resource by class
+  /inspections                   the inspections compared (grade counts, SVG charts)
+  /resources                     every resource by class
   /id/..., /def, /def/..., /graph/...   303 See Other to /doc/...
   /doc/{path}[.{ext}]            a thing's description (negotiated; or one format by extension)
   /download/carekg.{ext}[.gz], /download/graph/{slug}.{ext}[.gz], /downloads   dumps
   /download/v/{version}/...      the dumps of one dataset version (kept for the last few builds)
+  /download/grade-counts.csv[-metadata.json], /download/grade-counts.{ext}   the grade counts as a tidy
+                                 CSV with its CSVW metadata, and as the Data Cube in RDF
   /rdf-graph-store?default | ?graph=IRI    Graph Store Protocol, read side
   /context.jsonld                carekg's JSON-LD context
   /.well-known/void[.{ext}]      VoID and DCAT
@@ -22,7 +25,7 @@ from typing import Any
 from flask import Blueprint, Flask
 
 from ..context import current_store
-from . import dataset, describe, downloads, home, iris, resources, shapes
+from . import comparison, dataset, describe, downloads, grade_table, home, iris, resources, shapes
 from .downloads import dump_bytes, offered_dumps
 from .shapes import bundled_shapes
 from .validation_report import validation_of
@@ -30,7 +33,7 @@ from .validation_report import validation_of
 blueprint = Blueprint("linked_data", __name__)
 
 blueprint.add_url_rule("/", "home", home.home)
-blueprint.add_url_rule("/inspections", "inspections", home.inspections)
+blueprint.add_url_rule("/inspections", "inspections", comparison.comparison_page)
 blueprint.add_url_rule("/resources", "resources", resources.browse)
 blueprint.add_url_rule("/id/<path:rest>", "id", lambda rest: resources.dereference("id/" + rest))
 blueprint.add_url_rule("/def", "ontology", lambda: resources.dereference("def"))
@@ -48,6 +51,18 @@ blueprint.add_url_rule("/download/graph/<filename>", "graph_dump", downloads.gra
 blueprint.add_url_rule(
     "/download/v/<version>/<path:filename>", "versioned_dump", downloads.versioned_dump
 )
+# Static rules: werkzeug tries them before /download/<filename>.
+blueprint.add_url_rule(grade_table.CSV_PATH, "grade_counts_csv", grade_table.grade_counts_csv)
+blueprint.add_url_rule(
+    grade_table.METADATA_PATH, "grade_counts_metadata", grade_table.grade_counts_metadata
+)
+for _format in grade_table.CUBE_FORMATS:
+    blueprint.add_url_rule(
+        f"{grade_table.CUBE_STEM}.{_format.extension}",
+        f"grade_counts_{_format.extension}",
+        grade_table.grade_counts_cube,
+        defaults={"extension": _format.extension},
+    )
 blueprint.add_url_rule("/download/<filename>", "dataset_dump", downloads.dataset_dump)
 blueprint.add_url_rule("/rdf-graph-store", "graph_store", downloads.graph_store)
 blueprint.add_url_rule("/context.jsonld", "context", downloads.context_document)

@@ -75,11 +75,14 @@ class GradeChart:
         return f"{self.total} quality indicators by grade: " + ", ".join(stated)
 
 
-def grade_chart(store: Store, inspection: str, label: Callable[[str], str]) -> GradeChart | None:
+def grade_chart(
+    store: Store, inspection: str, label: Callable[[str], str], scale: int | None = None
+) -> GradeChart | None:
     """The chart of ``inspection``'s grade counts, highest grade first; None if it has none.
 
     ``label`` gives each grade's label. Grades of the same scheme without an observation get a bar
-    marked "not stated" rather than a zero the data does not give.
+    marked "not stated" rather than a zero the data does not give. A bar of ``scale`` indicators fills
+    the plot (default: the inspection's largest count); charts drawn side by side share one scale.
     """
     subject = ox.NamedNode(inspection)
     counts: dict[str, int] = {}
@@ -103,7 +106,7 @@ def grade_chart(store: Store, inspection: str, label: Callable[[str], str]) -> G
                 value = _integer(level.value) if isinstance(level, ox.Literal) else None
                 levels[grade.value] = value if value is not None else levels.get(grade.value)
     ordered = sorted(levels, key=lambda g: (-(levels[g] or 0), label(g)))
-    largest = max(counts.values()) or 1
+    largest = max(scale or 0, max(counts.values())) or 1
     bars = []
     for index, grade in enumerate(ordered):
         count = counts.get(grade)

@@ -9,7 +9,8 @@ Rule for what a resource owns (documented in docs/linked-data.md):
      subjects of ``oa:hasSource <resource>``, and so their selectors: the places in it that the data cites;
   3. the rdfs:label and skos:prefLabel of every other IRI the statements above link to.
 An ontology (an owl:Ontology) is described by the whole named graph that declares it.
-Statements keep their graph, so TriG and N-Quads say where each came from.
+The description keeps each statement's graph (the HTML page names them); its RDF documents hold it as
+one graph in every format (see documents.py).
 """
 
 from collections.abc import Iterator

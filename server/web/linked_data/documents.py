@@ -1,4 +1,10 @@
-"""Turning a set of statements into a response: negotiated RDF or an HTML page, with alternates."""
+"""Turning a set of statements into a response: negotiated RDF or an HTML page, with alternates.
+
+A document is one RDF graph in every format: the statements' named graphs are dropped (TriG and N-Quads
+write them in the default graph, JSON-LD as a top-level ``@graph``), so that a client that reads a
+description into a single graph (``rdflib.Graph().parse(url)``) gets all of it. Which named graph a
+statement comes from is in the dumps and the Graph Store, which keep their quads.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,6 +42,11 @@ def alternates(path_without_extension: str) -> list[Alternate]:
     ]
 
 
+def as_one_graph(statements: list[ox.Quad] | list[ox.Triple]) -> list[ox.Triple]:
+    """The statements as triples of one graph (a triple stated in two named graphs is one triple)."""
+    return list(dict.fromkeys(s.triple if isinstance(s, ox.Quad) else s for s in statements))
+
+
 def document_response(
     media_type: MediaType,
     statements: list[ox.Quad] | list[ox.Triple],
@@ -48,7 +59,7 @@ def document_response(
     if media_type == HTML:
         response = Response(page(), content_type=HTML.content_type)
     else:
-        body = serialize(statements, media_type)
+        body = serialize(as_one_graph(statements), media_type)
         response = Response(body, content_type=media_type.content_type)
     if negotiated:
         response.headers["Content-Location"] = (

@@ -1,4 +1,4 @@
-"""The home page and the list of inspections."""
+"""The home page, which lists every inspection."""
 
 from dataclasses import dataclass
 
@@ -56,9 +56,4 @@ def home() -> Response:
         base_iri=base_iri(),
         alternates=[],
     )
-    return Response(body, content_type=HTML.content_type)
-
-
-def inspections() -> Response:
-    body = render_template("inspections.html", rows=inspection_rows(), alternates=[])
     return Response(body, content_type=HTML.content_type)

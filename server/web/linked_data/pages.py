@@ -8,6 +8,7 @@ import pyoxigraph as ox
 from ...rdf.namespaces import CAREKG, OA
 from ...store.protocol import Store
 from .chart import GradeChart, grade_chart
+from .comparison import PointingInspection, inspections_pointing_at
 from .describe import RDF_TYPE, Term
 from .labels import Labeller, Value
 
@@ -65,6 +66,8 @@ class ResourcePage:
     referenced_by_total: int
     graphs: list[Value]
     chart: GradeChart | None
+    # the inspections whose statements point at this resource (its area's, its partnership's page ...)
+    inspections: list[PointingInspection] = field(default_factory=list)
 
 
 def resource_page(
@@ -118,6 +121,7 @@ def resource_page(
         referenced_by_total=len(references),
         graphs=graphs,
         chart=grade_chart(store, iri, labeller.label),
+        inspections=inspections_pointing_at(store, iri, labeller),
     )
 
 

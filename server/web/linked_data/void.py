@@ -1,4 +1,6 @@
-"""VoID: the dataset's statistics, partitions, subsets (one per named graph), endpoint and dumps.
+"""VoID: the dataset's statistics, partitions, subsets (one per named graph), endpoint and dumps, its
+link sets to statistics.gov.scot and Wikidata (subsets too, typed void:Linkset), and the example queries
+(rdfs:seeAlso the list at /queries, each described as in carekg.sparql.example_descriptions).
 
 Counts are of distinct triples in the union of the graphs (what the SPARQL endpoint's default graph
 holds); each named graph's subset counts its own triples. Every node has an IRI (no blank nodes):
@@ -12,14 +14,16 @@ import pyoxigraph as ox
 
 from ...dataset.dumps import FORMATS
 from ...dataset.inference import INFERRED_GRAPH
+from ...dataset.linksets import linkset_iri, linkset_triples, linksets
 from ...dataset.statistics import Statistics, statistics
 from ...rdf.formats import MediaType
-from ...rdf.namespaces import BASE_IRI, DCT, PREFIXES, RDF, SD, VOID, XSD
+from ...rdf.namespaces import BASE_IRI, DATASET_PATH, DCT, PREFIXES, RDF, RDFS, SD, VOID, XSD
+from ...sparql.example_descriptions import example_triples, queries_list_url
+from ...sparql.examples import example_queries
 from ...store.built import BuiltStore
 from ...store.protocol import Store
 from .describe import Term
 
-DATASET_PATH = "id/dataset/carekg"
 EXAMPLE_CLASSES = (
     "https://w3id.org/carekg/def/JointInspection",
     "https://w3id.org/carekg/def/InspectionReport",
@@ -87,6 +91,12 @@ def void_triples(store: Store, base: str, url_for: UrlFor) -> list[ox.Triple]:
     for graph in store.named_graphs():
         out.append(_t(dataset, str(VOID.subset), ox.NamedNode(graph)))
         out.extend(subset_triples(store, graph, url_for))
+    found = linksets(store, base)
+    for linkset in found:
+        out.append(_t(dataset, str(VOID.subset), ox.NamedNode(linkset_iri(dataset.value, linkset))))
+    out.extend(linkset_triples(dataset.value, found))
+    out.append(_t(dataset, str(RDFS.seeAlso), ox.NamedNode(queries_list_url(url_for))))
+    out.extend(example_triples(example_queries(), url_for, url_for("/sparql")))
     return out
 
 

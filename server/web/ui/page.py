@@ -4,9 +4,9 @@ from flask import Response, make_response, render_template, request
 
 from ...rdf.formats import RESULT_FORMATS
 from ...rdf.namespaces import PREFIXES
+from ...sparql.examples import example_queries
 from ..context import current_config
 from .assets import ASSETS_ENV_VAR, INSTALL_SCRIPT, assets_dir, assets_present
-from .examples import example_queries
 
 SPARQL_PATH = "/sparql"
 # The `format` values (and labels) offered in links and forms for SELECT/ASK results.

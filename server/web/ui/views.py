@@ -12,12 +12,12 @@ from flask import (
 from werkzeug.exceptions import NotFound
 
 from ...rdf.formats import ALL_FORMATS, HTML, MediaType
+from ...sparql.examples import ExampleQuery, example_queries, example_query
 from ..context import current_config
 from ..endpoint.protocol import ProtocolRequest, parse_query_params
 from ..endpoint.views import answer_query
 from ..negotiation import choose
 from .assets import assets_dir, assets_present
-from .examples import ExampleQuery, example_queries, example_query
 from .page import FORM_RESULT_FORMATS, query_ui_response, ui_assets_installed
 
 blueprint = Blueprint("ui", __name__)

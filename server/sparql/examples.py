@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 
-from ...errors import CarekgError
+from ..errors import CarekgError
 
 QUERY_PACKAGE = "carekg"
 QUERY_FOLDER = "queries"
