@@ -158,3 +158,9 @@ def test_graph_store_rejects_unknown_graphs_and_missing_parameters(client: Flask
     assert client.get("/rdf-graph-store").status_code == 400
     both = client.get("/rdf-graph-store?default&graph=https://w3id.org/carekg/graph/ontology")
     assert both.status_code == 400
+
+
+def test_a_dataset_dump_under_another_name_is_404(client: FlaskClient) -> None:
+    assert client.get("/download/carekg.nq").status_code == 200
+    assert client.get("/download/grade-counts.trig").status_code == 404
+    assert client.get("/download/anything.nq").status_code == 404

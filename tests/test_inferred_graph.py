@@ -12,9 +12,9 @@ from carekg.config import Config
 from carekg.dataset.build import build_embedded_store
 from carekg.dataset.inference import INFERRED_GRAPH
 from carekg.dataset.sources import bundled_data_files
+from carekg.sparql.examples import example_queries
 from carekg.store.embedded import EmbeddedStore
 from carekg.web.app import create_app
-from carekg.web.ui.examples import example_queries
 
 INSPECTION = "https://w3id.org/carekg/id/inspection/south-lanarkshire-2014"
 

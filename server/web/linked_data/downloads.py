@@ -91,6 +91,8 @@ def dump_bytes(store: Store, rdf_format: MediaType, graph: str | None, gz: bool 
 
 
 def dataset_dump(filename: str) -> Response:
+    if _split(filename)[0] != "carekg":
+        raise NotFound(f"no dump called {filename!r}; the dumps are listed at /downloads")
     return _dump_response(filename, graph=None)
 
 
@@ -178,6 +180,8 @@ def versioned_dump(version: str, filename: str) -> Response:
         )
     name = filename.removeprefix("graph/")
     if name == filename:
+        if _split(filename)[0] != "carekg":
+            raise NotFound(f"no dump called {filename!r} in version {version}")
         return _dump_response(filename, graph=None, store=served)
     graphs = {graph_slug(g): g for g in served.named_graphs()}
     stem = _split(name)[0]
