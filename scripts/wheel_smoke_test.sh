@@ -15,6 +15,8 @@ cd "$work"
 "$work/venv/bin/carekg" validate
 "$work/venv/bin/carekg" query 'ASK { ?s a <https://w3id.org/carekg/def/JointInspection> }' --format json | grep -q '"boolean": *true'
 "$work/venv/bin/carekg" export --format nq | grep -q 'south-lanarkshire-2014'
+"$work/venv/bin/carekg" export --format nq | grep -q '<https://w3id.org/carekg/graph/shared>'
+"$work/venv/bin/python" -c 'from importlib import resources; assert resources.files("carekg.ontology").joinpath("reused/vocabularies.ttl").is_file()'
 if "$work/venv/bin/python" -c 'import importlib.util,sys; sys.exit(0 if importlib.util.find_spec("server") is None else 1)'; then
     echo "wheel smoke test: carekg installed from the wheel validates, queries and exports from $work"
 else

@@ -78,14 +78,23 @@ def test_grade_counts_lists_all_six_grades_in_order_of_level(builtin_store: Embe
     assert sum(int(r["indicators"] or 0) for r in rows) == 9
 
 
-def test_recommendations_lists_ten_with_their_addressees(builtin_store: EmbeddedStore) -> None:
+def bodies(value: str | None) -> set[str]:
+    return set(value.split(" | ")) if value else set()
+
+
+def test_recommendations_lists_nine_with_stated_and_read_addressees_apart(
+    builtin_store: EmbeddedStore,
+) -> None:
+    """Only recommendation 6 names its bodies; 5 names none; the others are carekg's reading (issue 8)."""
     rows = run(builtin_store, "recommendations")
-    assert [r["recommendation"] for r in rows] == [f"{RECOMMENDATION}{n}" for n in range(1, 11)]
-    addressees = [set((r["addressees"] or "").split(" | ")) for r in rows]
-    assert addressees[:5] == [{PARTNERSHIP}] * 5
-    assert addressees[5:] == [{PARTNERSHIP, BOARD}] * 5
+    assert [r["recommendation"] for r in rows] == [f"{RECOMMENDATION}{n}" for n in range(2, 11)]
+    assert [r["position"] for r in rows] == [str(n) for n in range(1, 10)]
+    stated = [bodies(r["addressedTo"]) for r in rows]
+    read = [bodies(r["addresseeAsRead"]) for r in rows]
+    assert stated == [set()] * 4 + [{PARTNERSHIP, BOARD}] + [set()] * 4
+    assert read == [{PARTNERSHIP}] * 3 + [set(), set()] + [{PARTNERSHIP, BOARD}] * 4
     assert (
-        rows[2]["text"]
+        rows[1]["text"]
         == "They should pay particular attention to improving support for care leavers."
     )
 
@@ -93,7 +102,9 @@ def test_recommendations_lists_ten_with_their_addressees(builtin_store: Embedded
 def test_strengths_lists_the_four_key_strengths(builtin_store: EmbeddedStore) -> None:
     rows = run(builtin_store, "strengths")
     assert [r["strength"] for r in rows] == [f"{STRENGTH}{n}" for n in range(1, 5)]
-    assert {r["strengthOf"] for r in rows} == {PARTNERSHIP}
+    assert [r["position"] for r in rows] == ["1", "2", "3", "4"]
+    assert [r["strengthOf"] for r in rows] == [None] * 4
+    assert [r["strengthOfAsRead"] for r in rows] == [PARTNERSHIP, None, None, PARTNERSHIP]
     assert rows[0]["text"] == (
         "partners were ensuring new born babies get the best possible start in life, "
         "including those in need of protection"
@@ -141,38 +152,39 @@ def test_area_links_gives_codes_and_statistics_gov_scot(builtin_store: EmbeddedS
 
 def test_recommendation_evidence_quotes_the_source_passage(builtin_store: EmbeddedStore) -> None:
     rows = run(builtin_store, "recommendation-evidence")
-    assert [r["recommendation"] for r in rows] == [f"{RECOMMENDATION}{n}" for n in range(1, 11)]
+    assert [r["recommendation"] for r in rows] == [f"{RECOMMENDATION}{n}" for n in range(2, 11)]
     assert {r["source"] for r in rows} == {
         "Joint inspection of services for children and young people in South Lanarkshire"
     }
-    third = rows[2]
+    second = rows[1]
     assert (
-        third["passage"]
+        second["passage"]
         == "They should pay particular attention to improving support for care leavers."
     )
-    assert third["before"] == "come gaps more successfully.\xa0\n\n“"  # a no-break space
-    assert third["after"] == " They need to further strengthen"
-    assert rows[0]["before"] is None  # the headline opens the release: nothing before it
-    for row in rows[1:]:
-        assert row["text"] and row["passage"]
+    assert second["before"] == "come gaps more successfully.\xa0\n\n“"  # a no-break space
+    assert second["after"] == " They need to further strengthen"
+    for row in rows:
+        assert row["text"] and row["passage"] and row["before"]
 
 
 def test_care_leavers_finds_the_two_recommendations_that_mention_them(
     builtin_store: EmbeddedStore,
 ) -> None:
     rows = run(builtin_store, "care-leavers")
-    assert [(r["partnership"], r["recommendation"]) for r in rows] == [
-        (PARTNERSHIP, f"{RECOMMENDATION}3"),
-        (PARTNERSHIP, f"{RECOMMENDATION}9"),
+    assert [(r["partnership"], r["addressee"], r["recommendation"]) for r in rows] == [
+        (PARTNERSHIP, "carekg's reading", f"{RECOMMENDATION}3"),
+        (PARTNERSHIP, "carekg's reading", f"{RECOMMENDATION}9"),
     ]
     assert all("care leavers" in (r["text"] or "") for r in rows)
 
 
 def test_fieldwork_and_report_gives_two_separate_months(builtin_store: EmbeddedStore) -> None:
     rows = run(builtin_store, "fieldwork-and-report")
-    assert [(r["fieldworkMonth"], r["report"], r["issued"]) for r in rows] == [
-        ("2014-06", REPORT, "2015-02-23"),
-        ("2014-08", REPORT, "2015-02-23"),
+    assert [
+        (r["fieldworkMonth"], r["year"], r["month"], r["report"], r["issued"]) for r in rows
+    ] == [
+        ("June 2014", "2014", "--06", REPORT, "2015-02-23"),
+        ("August 2014", "2014", "--08", REPORT, "2015-02-23"),
     ]
 
 

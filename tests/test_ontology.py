@@ -112,6 +112,8 @@ def test_every_carekg_term_the_data_uses_is_defined(
     used |= {
         o for o in data.objects(None, None) if isinstance(o, URIRef) and o.startswith(str(CAREKG))
     }
-    used -= set(ontology.objects(None, OWL.versionIRI)) | set(ontology.objects(None, OWL.priorVersion))
+    used -= set(ontology.objects(None, OWL.versionIRI)) | set(
+        ontology.objects(None, OWL.priorVersion)
+    )
     undefined = sorted(t for t in used if (t, RDFS.label, None) not in ontology)
     assert undefined == []

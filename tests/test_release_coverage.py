@@ -3,7 +3,10 @@
 
 Every sentence of the release maps to a key; every key has ASK queries proving that what the sentence states is
 in the graph. Evidence passages occur verbatim in the release, with their prefix and suffix around them.
-Negative ASK queries prove that nothing beyond the sources is stated.
+Negative ASK queries prove that nothing beyond the sources is stated. What carekg reads into a sentence (a body
+resolved from "Partners", "They" or "The bodies"; a zero count worked out by arithmetic) is checked as carekg's
+reading (carekg:addresseeAsRead, carekg:strengthOfAsRead, carekg:countObtainedBy carekg:derivedByArithmetic),
+never as the source's statement.
 """
 
 import re
@@ -56,18 +59,27 @@ def literal(text: str, language: str | None = "en") -> str:
     return f'"{escaped}"@{language}' if language else f'"{escaped}"'
 
 
-def finding(kind: str, number: int, text: str, addressees: tuple[str, ...]) -> str:
-    """A recommendation or strength with its exact text, its addressees, inspection, source and evidence."""
+def exactly(node: str, relation: str, values: tuple[str, ...]) -> str:
+    """The node has exactly these values for the relation (none, for an empty tuple)."""
+    stated = " ".join(f"{node} {relation} {v} ." for v in values)
+    others = f"FILTER (?other NOT IN ({', '.join(values)}))" if values else ""
+    return f"{stated} FILTER NOT EXISTS {{ {node} {relation} ?other . {others} }}"
+
+
+def finding(
+    kind: str, number: int, text: str, stated: tuple[str, ...], read: tuple[str, ...] = ()
+) -> str:
+    """A recommendation or strength with its exact text, inspection, source and evidence; the bodies its
+    sentence names (stated) and the bodies carekg resolves a pronoun to (its reading), each exactly."""
     node = f"{kind}:{number}"
     relation = "carekg:addressedTo" if kind == "recommendation" else "carekg:strengthOf"
+    reading = "carekg:addresseeAsRead" if kind == "recommendation" else "carekg:strengthOfAsRead"
     cls = "carekg:Recommendation" if kind == "recommendation" else "carekg:Strength"
-    addressed = " ".join(f"{node} {relation} {a} ." for a in addressees)
-    others = ", ".join(addressees)
     return f"""ASK {{
         {node} a {cls} ; schema:text {literal(text)} ; prov:wasGeneratedBy {INSPECTION} ;
             dct:source source:care-inspectorate-news-2109 ; carekg:evidence/oa:hasSource source:care-inspectorate-news-2109 .
-        {addressed}
-        FILTER NOT EXISTS {{ {node} {relation} ?other . FILTER (?other NOT IN ({others})) }}
+        {exactly(node, relation, stated)}
+        {exactly(node, reading, read)}
     }}"""
 
 
@@ -122,54 +134,61 @@ QUOTATION_TEXTS = {
     "respect their rights.",
 }
 
-RECOMMENDATIONS: dict[int, tuple[str, tuple[str, ...]]] = {
-    1: (
-        "improvements are made to improve outcomes for vulnerable children and young people",
-        (PARTNERSHIP,),
-    ),
-    2: (QUOTATION_TEXTS[3], (PARTNERSHIP,)),
+# carekg's numbers; 1 was the release's opening summary sentence, now a carekg:RecommendationsSummary (issue 8).
+# (text, bodies the sentence names, bodies carekg reads into "Partners" / "They" / "The bodies")
+RECOMMENDATIONS: dict[int, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    2: (QUOTATION_TEXTS[3], (), (PARTNERSHIP,)),
     3: (
         "They should pay particular attention to improving support for care leavers.",
+        (),
         (PARTNERSHIP,),
     ),
     4: (
         "They need to further strengthen their work towards prevention and early intervention, ensuring that "
         "priorities are informed by a robust and transparent needs assessment across the whole partnership "
         "area.",
+        (),
         (PARTNERSHIP,),
     ),
     5: (
         "implement a ‘Getting It Right For Every Child’ approach at an “accelerated pace”, focusing on "
         "practice change and reducing bureaucracy",
-        (PARTNERSHIP,),
+        (),
+        (),
     ),
     6: (
         "lead and direct further improvement in the initial response process of child protection concerns, "
         "ensuring collective responsibility by police, social work, health and education staff in information "
         "sharing, risk assessment and a single record of decision-making",
         BOTH_BODIES,
+        (),
     ),
     7: (
         "set standards for joint processes and “ensure that more robust quality assurance” leads to practice "
         "of a consistently high quality",
+        (),
         BOTH_BODIES,
     ),
     8: (
         "apply the Partnership Improvement Planning approach developed to support the Single Outcome "
         "Agreement to integrated children’s services planning",
+        (),
         BOTH_BODIES,
     ),
     9: (
         "demonstrate improvements in the life chances of looked after children, young people and care leavers "
         "through jointly fulfilling responsibilities as corporate parents",
+        (),
         BOTH_BODIES,
     ),
     10: (
         "identify priorities for improvement though joint self-evaluation and complete the cycle of action "
         "and review to achieve tangible and sustained improvements",
+        (),
         BOTH_BODIES,
     ),
 }
+SUMMARY_TEXT = "improvements are made to improve outcomes for vulnerable children and young people"
 
 STRENGTHS = {
     1: "partners were ensuring new born babies get the best possible start in life, including those in need "
@@ -178,6 +197,13 @@ STRENGTHS = {
     3: "staff solving problems together to find creative ways to meet local needs",
     4: "the determination of partners to reduce the impact of poverty on the lives of children, young people "
     "and families",
+}
+# "partners" in strengths 1 and 4 is carekg's reading of the partnership; 2 and 3 name no body ("staff" is none).
+STRENGTH_BODIES_AS_READ: dict[int, tuple[str, ...]] = {
+    1: (PARTNERSHIP,),
+    2: (),
+    3: (),
+    4: (PARTNERSHIP,),
 }
 
 INSPECTORATES = {
@@ -203,13 +229,21 @@ def inspectorate(slug: str) -> str:
     }}"""
 
 
-def grade_count(grade: str, count: int) -> str:
+def grade_count(grade: str, count: int, obtained_by: str) -> str:
     return f"""ASK {{
         {INSPECTION} carekg:gradeCounts ?observation .
         ?observation a qb:Observation ; qb:dataSet <https://w3id.org/carekg/id/dataset/grade-counts> ;
             carekg:inspection {INSPECTION} ; carekg:grade grade:{grade} ;
-            carekg:indicatorCount "{count}"^^xsd:nonNegativeInteger .
+            carekg:indicatorCount "{count}"^^xsd:nonNegativeInteger ;
+            carekg:countObtainedBy carekg:{obtained_by} .
     }}"""
+
+
+def month(year: int, number: int) -> str:
+    """OWL-Time's calendar month: a date-time interval described by its year and month."""
+    return f"""time:DateTimeInterval ; time:hasDateTimeDescription [
+        a time:DateTimeDescription ; time:unitType time:unitMonth ;
+        time:year "{year}"^^xsd:gYear ; time:month "--{number:02d}"^^xsd:gMonth ]"""
 
 
 # What each sentence of the release states, as ASK queries over the union of all graphs.
@@ -218,15 +252,20 @@ COVERAGE: dict[str, list[str]] = {
         f"""ASK {{ {INSPECTION} a carekg:JointInspection ; dct:spatial area:south-lanarkshire ;
                 rdfs:label ?label . area:south-lanarkshire rdfs:label "South Lanarkshire"@en .
                 FILTER (CONTAINS(?label, "services for children and young people in South Lanarkshire")) }}""",
-        finding("recommendation", 1, *RECOMMENDATIONS[1]),
+        f"""ASK {{ {INSPECTION} carekg:recommendationsSummary ?summary .
+                ?summary a carekg:RecommendationsSummary ; schema:text {literal(SUMMARY_TEXT)} ;
+                    dct:source source:care-inspectorate-news-2109 .
+                FILTER NOT EXISTS {{ ?summary a carekg:Recommendation }}
+                FILTER NOT EXISTS {{ ?recommendation a carekg:Recommendation ;
+                    schema:text {literal(SUMMARY_TEXT)} }} }}""",
     ],
     "report-follows-inspection": [
         f"""ASK {{ report:south-lanarkshire-2014 a carekg:InspectionReport ;
                 prov:wasGeneratedBy {INSPECTION} . {INSPECTION} prov:generated report:south-lanarkshire-2014 ;
                 carekg:leadInspectorate organisation:care-inspectorate . }}""",
         f"""ASK {{ {INSPECTION} carekg:fieldworkMonth ?june, ?august .
-                ?june a time:Interval ; time:inXSDgYearMonth "2014-06"^^xsd:gYearMonth .
-                ?august a time:Interval ; time:inXSDgYearMonth "2014-08"^^xsd:gYearMonth .
+                ?june a {month(2014, 6)} .
+                ?august a {month(2014, 8)} .
                 FILTER NOT EXISTS {{ {INSPECTION} carekg:fieldworkMonth ?other .
                     FILTER (?other NOT IN (?june, ?august)) }} }}""",
     ],
@@ -245,12 +284,12 @@ COVERAGE: dict[str, list[str]] = {
     ],
     "grade-counts": [
         f'ASK {{ {INSPECTION} carekg:indicatorsEvaluated "9"^^xsd:nonNegativeInteger }}',
-        grade_count("very-good", 1),
-        grade_count("good", 4),
-        grade_count("adequate", 4),
-        grade_count("excellent", 0),
-        grade_count("weak", 0),
-        grade_count("unsatisfactory", 0),
+        grade_count("very-good", 1, "statedInSource"),
+        grade_count("good", 4, "statedInSource"),
+        grade_count("adequate", 4, "statedInSource"),
+        grade_count("excellent", 0, "derivedByArithmetic"),
+        grade_count("weak", 0, "derivedByArithmetic"),
+        grade_count("unsatisfactory", 0, "derivedByArithmetic"),
     ],
     "report-notes": [quotation(1, QUOTATION_TEXTS[1], quoted_from_report=True)],
     "all-services": [quotation(2, QUOTATION_TEXTS[2], quoted_from_report=True)],
@@ -282,7 +321,8 @@ COVERAGE: dict[str, list[str]] = {
     ],
     "they-should-also": [finding("recommendation", n, *RECOMMENDATIONS[n]) for n in (8, 9, 10)],
     "key-strengths": [
-        finding("strength", n, text, (PARTNERSHIP,)) for n, text in STRENGTHS.items()
+        finding("strength", n, text, (), STRENGTH_BODIES_AS_READ[n])
+        for n, text in STRENGTHS.items()
     ],
     "chief-executive-said": [
         """ASK { person:annette-bruton a schema:Person ; schema:name "Annette Bruton" ;
@@ -355,6 +395,25 @@ NOT_STATED = {
     "a member of the partnership": f"""ASK {{
         {{ {PARTNERSHIP} org:hasMember ?member }} UNION {{ ?member org:memberOf {PARTNERSHIP} }}
         UNION {{ ?membership org:organization {PARTNERSHIP} }} UNION {{ ?membership a org:Membership }} }}""",
+    "an addressee the recommendation's sentence does not name": f"""ASK {{
+        VALUES ?recommendation {{ {" ".join(f"recommendation:{n}" for n in (2, 3, 4, 5, 7, 8, 9, 10))} }}
+        ?recommendation carekg:addressedTo ?body }}""",
+    "any addressee of recommendation 5, stated or read": """ASK {
+        { recommendation:5 carekg:addressedTo ?body } UNION { recommendation:5 carekg:addresseeAsRead ?body } }""",
+    "a body named by a strength's sentence, or any body of strengths 2 and 3": """ASK {
+        { ?strength a carekg:Strength ; carekg:strengthOf ?body }
+        UNION { VALUES ?strength { strength:2 strength:3 } ?strength carekg:strengthOfAsRead ?body } }""",
+    "a recommendation beyond the nine of the release": """ASK {
+        { SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a carekg:Recommendation } } FILTER (?n != 9) }""",
+    "the Chief Executive's words being about the inspection": """ASK {
+        VALUES ?quotation { quotation:7 quotation:8 quotation:9 quotation:10 }
+        ?quotation schema:about ?anything }""",
+    "a zero count as stated in the source": """ASK {
+        ?observation carekg:countObtainedBy carekg:statedInSource ; carekg:indicatorCount ?n .
+        FILTER (?n = 0) }""",
+    "provenance on a calendar month": """ASK {
+        ?month a time:DateTimeInterval . { ?month dct:source ?source } UNION { ?month carekg:evidence ?e } }""",
+    "an instant's time:inXSDgYearMonth on a month": "ASK { ?month time:inXSDgYearMonth ?value }",
     "a Wikidata item of the Care Inspectorate, HMICS, the council area or the board": """ASK {
         VALUES ?thing { organisation:care-inspectorate organisation:hmics area:south-lanarkshire
             organisation:girfec-south-lanarkshire-childrens-board }
@@ -487,6 +546,17 @@ def test_the_negative_queries_can_fail(builtin_store: EmbeddedStore) -> None:
     partnership = ox.NamedNode(
         "https://w3id.org/carekg/id/organisation/south-lanarkshire-community-planning-partnership"
     )
+    schema = "https://schema.org/"
+    time = "http://www.w3.org/2006/time#"
+
+    def node(kind: str, number: str) -> ox.NamedNode:
+        return ox.NamedNode(f"https://w3id.org/carekg/id/{kind}/south-lanarkshire-2014/{number}")
+
+    excellent = ox.NamedNode(
+        "https://w3id.org/carekg/id/observation/grade-counts/south-lanarkshire-2014/excellent"
+    )
+    stated = ox.NamedNode(carekg + "statedInSource")
+    june = ox.NamedNode("https://w3id.org/carekg/id/month/2014-06")
     store.extend(
         [
             ox.Quad(thing, rdf_type, ox.NamedNode(carekg + "IndicatorGrade")),
@@ -504,8 +574,61 @@ def test_the_negative_queries_can_fail(builtin_store: EmbeddedStore) -> None:
                 ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs"),
                 ox.NamedNode("http://www.wikidata.org/entity/Q1"),
             ),
+            ox.Quad(node("recommendation", "5"), ox.NamedNode(carekg + "addressedTo"), partnership),
+            ox.Quad(thing, rdf_type, ox.NamedNode(carekg + "Recommendation")),
+            ox.Quad(node("strength", "1"), ox.NamedNode(carekg + "strengthOf"), partnership),
+            ox.Quad(node("quotation", "8"), ox.NamedNode(schema + "about"), thing),
+            ox.Quad(excellent, ox.NamedNode(carekg + "countObtainedBy"), stated),
+            ox.Quad(june, ox.NamedNode("http://purl.org/dc/terms/source"), thing),
+            ox.Quad(june, ox.NamedNode(time + "inXSDgYearMonth"), ox.Literal("2014-06")),
         ]
     )
     for what, query in NOT_STATED.items():
         result = store.query(PREFIXES + query, use_default_graph_as_union=True)
         assert bool(result), what
+
+
+def position_order(store: EmbeddedStore, cls: str) -> list[str]:
+    """The texts of a class's resources, sorted by their schema:position."""
+    solutions = store.query(
+        PREFIXES
+        + f"""SELECT ?text ?position WHERE {{ ?node a {cls} ; schema:text ?text ;
+            schema:position ?position }} ORDER BY ?position"""
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [row["text"].value for row in solutions]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("cls", ["carekg:Recommendation", "carekg:Strength", "schema:Quotation"])
+def test_positions_follow_the_order_of_the_release(cls: str, builtin_store: EmbeddedStore) -> None:
+    """Sorting by schema:position gives the order in which the release says them, 1, 2, 3 ... (issue 8)."""
+    text = release_text()
+    texts = position_order(builtin_store, cls)
+    assert len(texts) >= 4
+    found = [text.find(t) for t in texts]
+    assert -1 not in found
+    # Quotation 5 sits inside the sentence of recommendation 5, so compare where each text first occurs.
+    assert found == sorted(found)
+    solutions = builtin_store.query(
+        PREFIXES + f"SELECT (MIN(?p) AS ?low) (MAX(?p) AS ?high) (COUNT(DISTINCT ?p) AS ?n) "
+        f"WHERE {{ ?node a {cls} ; schema:position ?p }}"
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    row = next(iter(solutions))
+    assert (int(row["low"].value), int(row["high"].value), int(row["n"].value)) == (  # type: ignore[union-attr]
+        1,
+        len(texts),
+        len(texts),
+    )
+
+
+def test_labels_say_the_numbering_is_carekgs(builtin_store: EmbeddedStore) -> None:
+    solutions = builtin_store.query(
+        PREFIXES
+        + """SELECT ?node ?label WHERE { VALUES ?cls { carekg:Recommendation carekg:Strength schema:Quotation }
+            ?node a ?cls ; rdfs:label ?label }"""
+    )
+    assert isinstance(solutions, ox.QuerySolutions)
+    rows = [(row["node"].value, row["label"].value) for row in solutions]  # type: ignore[union-attr]
+    assert len(rows) == 9 + 4 + 10
+    assert all("carekg's numbering" in label for _, label in rows), rows

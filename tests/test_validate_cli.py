@@ -110,7 +110,10 @@ def test_violations_give_exit_1_and_a_report_grouped_by_focus_node() -> None:
         assert len(header.findall(output)) == 1, header
     assert "A month needs exactly one time:hasDateTimeDescription" in output
     assert "time:inXSDgYearMonth belongs to a time:Instant" in output
-    assert "path time:hasDateTimeDescription; value <http://example.org/carekg-test/month-b-description>" in output
+    assert (
+        "path time:hasDateTimeDescription; value <http://example.org/carekg-test/month-b-description>"
+        in output
+    )
     assert "constraint sh:MaxCountConstraintComponent" in output
 
 

@@ -192,9 +192,17 @@ def test_dcat_licence_credits_publisher_and_coverage(description: rdflib.Graph) 
     assert (DATASET, DCT.source, news) in description
     assert (DATASET, rdflib.URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), news) in description
     assert description.value(DATASET, DCT.publisher) is not None
-    period = description.value(DATASET, DCT.temporal)
-    assert str(description.value(period, DCAT.startDate)).startswith("2014")
-    assert str(description.value(period, DCAT.endDate)).startswith("2014")
+    # Two fieldwork months, June and August 2014, each its own period: not a range from June to August.
+    periods = sorted(description.objects(DATASET, DCT.temporal))
+    months = [
+        (str(description.value(p, DCAT.startDate)), str(description.value(p, DCAT.endDate)))
+        for p in periods
+    ]
+    assert months == [("2014-06", "2014-06"), ("2014-08", "2014-08")]
+    assert {description.value(p, rdflib.RDFS.seeAlso) for p in periods} == {
+        rdflib.URIRef("https://w3id.org/carekg/id/month/2014-06"),
+        rdflib.URIRef("https://w3id.org/carekg/id/month/2014-08"),
+    }
     area = rdflib.URIRef("https://w3id.org/carekg/id/area/south-lanarkshire")
     assert (DATASET, DCT.spatial, area) in description
 

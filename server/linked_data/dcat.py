@@ -39,9 +39,14 @@ SOURCES_QUERY = """
 SELECT DISTINCT ?source WHERE { ?source a <https://w3id.org/carekg/def/SourceDocument> }
 """
 COVERAGE_QUERY = """
-SELECT (MIN(?month) AS ?start) (MAX(?month) AS ?end) WHERE {
-  ?inspection <https://w3id.org/carekg/def/fieldworkMonth>/<http://www.w3.org/2006/time#inXSDgYearMonth> ?month
+SELECT DISTINCT ?month ?label ?year ?number WHERE {
+  ?inspection <https://w3id.org/carekg/def/fieldworkMonth> ?month .
+  ?month <http://www.w3.org/2006/time#hasDateTimeDescription> ?description .
+  ?description <http://www.w3.org/2006/time#year> ?year ;
+    <http://www.w3.org/2006/time#month> ?number .
+  OPTIONAL { ?month <http://www.w3.org/2000/01/rdf-schema#label> ?label }
 }
+ORDER BY ?year ?number
 """
 AREAS_QUERY = """
 SELECT DISTINCT ?area WHERE { ?inspection <https://w3id.org/carekg/def/gradeCounts> ?o ;
@@ -91,19 +96,26 @@ def dcat_triples(store: Store, base: str, url_for: UrlFor) -> list[ox.Triple]:
 
 
 def _temporal(store: Store, dataset: ox.NamedNode) -> list[ox.Triple]:
-    rows = select(store, COVERAGE_QUERY)
-    if not rows or not isinstance(rows[0]["start"], ox.Literal):
-        return []
-    start, end = rows[0]["start"], rows[0]["end"]
-    period = ox.NamedNode(dataset.value + "#temporal")
-    label = start.value[:4] if start.value[:4] == end.value[:4] else f"{start.value}/{end.value}"
-    return [
-        _t(dataset, DCT + "temporal", period),
-        _t(period, RDF + "type", ox.NamedNode(DCT + "PeriodOfTime")),
-        _t(period, RDFS + "label", ox.Literal(f"fieldwork {label}", language="en")),
-        _t(period, DCAT + "startDate", start),
-        _t(period, DCAT + "endDate", end),
-    ]
+    """One dct:PeriodOfTime per fieldwork month: separate months (June and August), not a range."""
+    out = []
+    for row in select(store, COVERAGE_QUERY):
+        month, year, number = row["month"], row["year"], row["number"]
+        if not (isinstance(year, ox.Literal) and isinstance(number, ox.Literal)):
+            continue
+        year_month = f"{year.value}-{number.value.removeprefix('--')}"
+        period = ox.NamedNode(f"{dataset.value}#temporal-{year_month}")
+        label = row["label"].value if isinstance(row["label"], ox.Literal) else year_month
+        value = ox.Literal(year_month, datatype=ox.NamedNode(XSD + "gYearMonth"))
+        out += [
+            _t(dataset, DCT + "temporal", period),
+            _t(period, RDF + "type", ox.NamedNode(DCT + "PeriodOfTime")),
+            _t(period, RDFS + "label", ox.Literal(f"fieldwork month {label}", language="en")),
+            _t(period, DCAT + "startDate", value),
+            _t(period, DCAT + "endDate", value),
+        ]
+        if isinstance(month, ox.NamedNode):
+            out.append(_t(period, RDFS + "seeAlso", month))
+    return out
 
 
 def _graph_datasets(store: Store, dataset: ox.NamedNode) -> list[ox.Triple]:
