@@ -20,8 +20,8 @@ from carekg.namespaces import PREFIXES
 from carekg.sources import DataFile, bundled_data_files
 from carekg.validation import (
     NodeFinder,
-    ValidationResult,
     ValidationOutcome,
+    ValidationResult,
     builtin_ontology_files,
     load_shapes,
     union_graph,
