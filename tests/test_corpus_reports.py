@@ -645,3 +645,12 @@ def test_a_copy_whose_flag_hides_counts_that_do_not_add_up_fails(tmp_path: Path)
     assert messages == [
         "The stated counts add up to 8 and the inspection evaluated 9, but carekg:countsDoNotAddUp is false."
     ]
+
+
+def test_the_authoring_template_validates_and_lists_its_example_conflict() -> None:
+    template = Path(__file__).parent.parent / "docs" / "report-template.ttl"
+    outcome = validate_files(read_data_files([template]))
+    assert outcome.conforms
+    assert [r for r in outcome.results if r.severity != SH.Info] == []
+    template_claim = URIRef(f"{ID}claim/example-area-2099/other-page-very-good")
+    assert template_claim in {r.focus_node for r in outcome.results}
