@@ -10,7 +10,7 @@ from carekg.sources import DataFile, bundled_data_files
 from carekg.state import DatasetState
 from carekg.store import EmbeddedStore
 
-UNADDRESSED_RECOMMENDATION = b"""
+RECOMMENDATION_WITHOUT_POSITION = b"""
 @prefix carekg: <https://w3id.org/carekg/def/> .
 @prefix schema: <https://schema.org/> .
 <https://w3id.org/carekg/id/recommendation/example/1> a carekg:Recommendation ;
@@ -27,16 +27,14 @@ def test_builtin_graph_that_breaks_a_shape_is_not_served(monkeypatch: pytest.Mon
     broken = [
         *bundled_data_files(),
         DataFile(
-            "graph/example.ttl", UNADDRESSED_RECOMMENDATION, "https://w3id.org/carekg/graph/x"
+            "graph/example.ttl", RECOMMENDATION_WITHOUT_POSITION, "https://w3id.org/carekg/graph/x"
         ),
     ]
     monkeypatch.setattr(build, "bundled_data_files", lambda: broken)
     with pytest.raises(DataInvalidError) as error:
         build_store(Config())
     # Line 4: the data starts with a newline and two prefixes; that is where the node is written.
-    assert "graph/example.ttl:4: A recommendation needs at least one carekg:addressedTo" in str(
-        error.value
-    )
+    assert "graph/example.ttl:4: Needs exactly one schema:position" in str(error.value)
 
 
 def test_failed_rebuild_leaves_the_previous_store_serving(

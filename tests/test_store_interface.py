@@ -145,7 +145,7 @@ def test_rdflib_api_runs_on_the_same_oxigraph_store(builtin_store: EmbeddedStore
             "SELECT ?r WHERE { ?r a <https://w3id.org/carekg/def/Recommendation> }"  # a string
         )
     )
-    assert len(rows) == 10
+    assert len(rows) == 9
     report_graph = dataset.graph(
         rdflib.URIRef("https://w3id.org/carekg/graph/south-lanarkshire-2014")
     )
