@@ -65,7 +65,10 @@ def test_example_queries_fail_without_their_own_prefixes(builtin_store: Embedded
 
 
 def test_grade_counts_lists_all_six_grades_in_order_of_level(builtin_store: EmbeddedStore) -> None:
-    rows = run(builtin_store, "grade-counts")
+    every = run(builtin_store, "grade-counts")
+    assert len(every) == 20 * 6  # twenty inspections (the seed and the corpus), six grades each
+    assert len({r["inspection"] for r in every}) == 20
+    rows = [r for r in every if r["inspection"] == INSPECTION]
     assert [(r["grade"], r["level"], r["indicators"]) for r in rows] == [
         ("excellent", "6", "0"),
         ("very good", "5", "1"),
@@ -128,7 +131,13 @@ def test_quotations_by_speaker_tells_people_from_the_report(builtin_store: Embed
 def test_inspectorates_and_roles_names_one_lead_and_three_partners(
     builtin_store: EmbeddedStore,
 ) -> None:
-    rows = run(builtin_store, "inspectorates-and-roles")
+    every = run(builtin_store, "inspectorates-and-roles")
+    # Only where a page states the lead and partners: 13 of the 20 inspections (12 of the corpus, the seed).
+    assert len({r["inspection"] for r in every}) == 13
+    assert {r["role"] for r in every if r["inspectorate"] == "Care Inspectorate"} == {
+        "lead inspectorate"
+    }
+    rows = [r for r in every if r["inspection"] == INSPECTION]
     assert [(r["inspectorate"], r["role"]) for r in rows] == [
         ("Care Inspectorate", "lead inspectorate"),
         ("Education Scotland", "partner inspectorate"),
@@ -138,7 +147,13 @@ def test_inspectorates_and_roles_names_one_lead_and_three_partners(
 
 
 def test_area_links_gives_codes_and_statistics_gov_scot(builtin_store: EmbeddedStore) -> None:
-    assert run(builtin_store, "area-links") == [
+    every = run(builtin_store, "area-links")
+    assert len(every) == 20
+    assert all(
+        r["sameAs"] == f"http://statistics.gov.scot/id/statistical-geography/{r['gssCode']}"
+        for r in every
+    )
+    assert [r for r in every if r["name"] == "South Lanarkshire"] == [
         {
             "area": "https://w3id.org/carekg/id/area/south-lanarkshire",
             "name": "South Lanarkshire",
@@ -179,13 +194,107 @@ def test_care_leavers_finds_the_two_recommendations_that_mention_them(
 
 
 def test_fieldwork_and_report_gives_two_separate_months(builtin_store: EmbeddedStore) -> None:
-    rows = run(builtin_store, "fieldwork-and-report")
+    every = run(builtin_store, "fieldwork-and-report")
+    # Stated months of inspections whose report has a title from a report copy: five inspections.
+    assert len({r["inspection"] for r in every}) == 5
+    rows = [r for r in every if r["inspection"] == INSPECTION]
     assert [
         (r["fieldworkMonth"], r["year"], r["month"], r["report"], r["issued"]) for r in rows
     ] == [
         ("June 2014", "2014", "--06", REPORT, "2015-02-23"),
         ("August 2014", "2014", "--08", REPORT, "2015-02-23"),
     ]
+
+
+def test_grades_by_year_sums_the_counts_of_each_years_inspections(
+    builtin_store: EmbeddedStore,
+) -> None:
+    rows = run(builtin_store, "grades-by-year")
+    by_year = {
+        year: {r["grade"]: int(r["indicators"] or 0) for r in rows if r["year"] == year}
+        for year in {r["year"] for r in rows}
+    }
+    inspections = {r["year"]: int(r["inspections"] or 0) for r in rows}
+    # From the pages: 2013 East Lothian (3 VG 2 G 3 A 1 W) and Highland (7 VG 2 G); 2016 Moray (5 A 4 W,
+    # year from the Care Inspectorate's second progress review) and South Ayrshire (3 G 4 A 2 W).
+    assert inspections == {"2013": 2, "2014": 5, "2015": 5, "2016": 2, "2017": 4}
+    assert by_year["2013"] == {
+        "excellent": 0,
+        "very good": 10,
+        "good": 4,
+        "adequate": 3,
+        "weak": 1,
+        "unsatisfactory": 0,
+    }
+    assert by_year["2016"] == {
+        "excellent": 0,
+        "very good": 0,
+        "good": 3,
+        "adequate": 9,
+        "weak": 6,
+        "unsatisfactory": 0,
+    }
+    # 2014: Aberdeen City, Dumfries and Galloway, North Lanarkshire (ten indicators), Renfrewshire and
+    # South Lanarkshire: 9 + 9 + 10 + 9 + 9 indicators.
+    assert sum(by_year["2014"].values()) == 46
+    assert by_year["2014"]["unsatisfactory"] == 1
+    assert by_year["2017"]["excellent"] == 5  # East Ayrshire 2, Inverclyde 1, Perth and Kinross 2
+
+
+def test_weak_or_unsatisfactory_lists_the_eight_inspections_with_a_low_grade(
+    builtin_store: EmbeddedStore,
+) -> None:
+    rows = run(builtin_store, "weak-or-unsatisfactory")
+    assert [(r["area"], r["grade"], r["indicators"]) for r in rows] == [
+        ("Aberdeenshire", "weak", "1"),
+        ("Dumfries and Galloway", "unsatisfactory", "1"),
+        ("Dumfries and Galloway", "weak", "3"),
+        ("East Lothian", "weak", "1"),
+        ("Moray", "weak", "4"),
+        ("Na h-Eileanan Siar", "weak", "2"),
+        ("Shetland Islands", "weak", "1"),
+        ("South Ayrshire", "weak", "2"),
+    ]
+    assert rows[3]["partnership"] is None  # no East Lothian page seen names the partnership
+    assert rows[5]["partnership"] == "Outer Hebrides Community Planning Partnership"
+
+
+def test_named_indicators_gives_each_named_grade_once_with_its_pages(
+    builtin_store: EmbeddedStore,
+) -> None:
+    rows = run(builtin_store, "named-indicators")
+    assert len(rows) == 24  # 2+1+1+1+2+2+2+6+1+5+1 named grades in eleven inspections
+    dg = [r for r in rows if "Dumfries" in (r["inspection"] or "")]
+    assert [(r["indicator"], r["grade"], r["level"]) for r in dg] == [
+        ("Assessing and responding to risks and needs", "unsatisfactory", "1")
+    ]
+    pk = {(r["indicator"], r["grade"]) for r in rows if "Perth" in (r["inspection"] or "")}
+    assert pk == {
+        ("Planning and improving services", "excellent"),
+        ("Leadership of improvement and change", "excellent"),
+    }
+    sa = [r for r in rows if "South Ayrshire" in (r["inspection"] or "")]
+    assert [r["grade"] for r in sa] == ["good", "good", "good", "weak", "weak"]
+    assert all((r["pages"] or "").startswith("http") for r in rows)
+
+
+def test_conflicting_sources_lists_each_claim_with_its_page(builtin_store: EmbeddedStore) -> None:
+    rows = run(builtin_store, "conflicting-sources")
+    assert len(rows) == 14  # twelve claims, two of them made by two pages
+    inverclyde = [r for r in rows if "Inverclyde" in (r["inspection"] or "")]
+    assert [(r["property"], r["claimed"]) for r in inverclyde] == [
+        ("https://w3id.org/carekg/def/indicatorCount", "4")
+    ]
+    assert inverclyde[0]["conflictsWith"] == (
+        "https://w3id.org/carekg/id/observation/grade-counts/inverclyde-2017/very-good"
+    )
+    anderson = [r for r in rows if r["claimed"] == "Karen Anderson"]
+    assert len(anderson) == 2
+    assert {r["conflictsWith"] for r in anderson} == {
+        "https://w3id.org/carekg/id/person/karen-reid"
+    }
+    south_ayrshire = {r["claimed"] for r in rows if "South Ayrshire" in (r["inspection"] or "")}
+    assert south_ayrshire == {"2017-10"}
 
 
 def test_every_example_has_an_exact_row_test() -> None:
@@ -200,6 +309,10 @@ def test_every_example_has_an_exact_row_test() -> None:
         "recommendation-evidence",
         "care-leavers",
         "fieldwork-and-report",
+        "grades-by-year",
+        "weak-or-unsatisfactory",
+        "named-indicators",
+        "conflicting-sources",
     }
     assert {q.name for q in example_queries()} == tested
 

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 from site_crawler import links_in
 
+from carekg.dataset.sources import bundled_data_files
 from carekg.dataset.validation import load_shapes, shape_files
 from carekg.store.embedded import EmbeddedStore
 from carekg.web.linked_data.shapes import shapes_version
@@ -135,7 +136,8 @@ def test_endpoint_vocabularies_and_examples(description: rdflib.Graph) -> None:
         "http://www.w3.org/ns/oa#",
     } <= vocabularies
     examples = set(description.objects(DATASET, VOID.exampleResource))
-    assert rdflib.URIRef("https://w3id.org/carekg/id/inspection/south-lanarkshire-2014") in examples
+    # One example per class: the first inspection of the corpus (by IRI) stands for the inspections.
+    assert rdflib.URIRef("https://w3id.org/carekg/id/inspection/aberdeen-city-2014") in examples
 
 
 def offered_dumps(client: FlaskClient) -> set[str]:
@@ -226,13 +228,24 @@ def test_dcat_licence_credits_publisher_and_coverage(description: rdflib.Graph) 
         (str(description.value(p, DCAT.startDate)), str(description.value(p, DCAT.endDate)))
         for p in periods
     ]
-    assert months == [("2014-06", "2014-06"), ("2014-08", "2014-08")]
-    assert {description.value(p, rdflib.RDFS.seeAlso) for p in periods} == {
-        rdflib.URIRef("https://w3id.org/carekg/id/month/2014-06"),
-        rdflib.URIRef("https://w3id.org/carekg/id/month/2014-08"),
+    assert ("2014-06", "2014-06") in months and ("2014-08", "2014-08") in months
+    assert all(start == end for start, end in months)
+    # Every month a page states for fieldwork, each once (the corpus adds its inspections' months;
+    # months carekg only reads, carekg:fieldworkMonthAsRead, are not coverage a source states).
+    stated = {
+        m
+        for f in bundled_data_files()
+        for m in rdflib.Graph()
+        .parse(data=f.data, format="turtle")
+        .objects(None, CAREKG_FIELDWORK_MONTH)
     }
+    assert len(stated) == 25  # 2 in 2013, 7 in 2014, 7 in 2015, 3 in 2016, 6 in 2017
+    assert {description.value(p, rdflib.RDFS.seeAlso) for p in periods} == stated
     area = rdflib.URIRef("https://w3id.org/carekg/id/area/south-lanarkshire")
     assert (DATASET, DCT.spatial, area) in description
+
+
+CAREKG_FIELDWORK_MONTH = rdflib.URIRef("https://w3id.org/carekg/def/fieldworkMonth")
 
 
 def test_validation_report_is_linked_and_published_as_rdf(

@@ -70,13 +70,6 @@ class CheckedBuild:
     cached: int
 
 
-def units_of(files: Sequence[DataFile], context_files: Sequence[DataFile]) -> list[Unit]:
-    """One unit per report; the context (ontology, schemes, shared bodies) first, alone."""
-    context = tuple(context_files)
-    reports = [f for f in files if f not in context]
-    return [Unit(files=context, context=()), *(Unit(files=(f,), context=context) for f in reports)]
-
-
 def split_context(files: Sequence[DataFile]) -> tuple[list[DataFile], list[DataFile]]:
     """(context, reports) of the built-in data: ontology files and graph/shared.ttl are context."""
     context = [

@@ -83,14 +83,22 @@ def location_text(result: ValidationResult) -> str:
     return f"{display_file(result.location.file)}:{result.location.line}"
 
 
+def failing(outcome: ValidationOutcome) -> list[ValidationResult]:
+    """The results that make data fail: all but sh:Info ones (the conflicts between sources the corpus
+    records are listed at sh:Info, and the data still conform)."""
+    return [r for r in outcome.results if r.severity != SH.Info]
+
+
 def as_text(outcome: ValidationOutcome, checked: str) -> str:
     """The human report: violations grouped by focus node, each with message, path, value and place."""
+    infos = len(outcome.results) - len(failing(outcome))
+    noted = f" ({infos} recorded conflict(s) at sh:Info: see --format json)" if infos else ""
     if outcome.conforms:
-        return f"Conforms: {checked} satisfies every carekg shape.\n"
+        return f"Conforms: {checked} satisfies every carekg shape.{noted}\n"
     writer = TermWriter(outcome.report_graph)
     lines = []
     focus_count = 0
-    for focus, group in groupby(outcome.results, key=lambda r: r.focus_node):
+    for focus, group in groupby(failing(outcome), key=lambda r: r.focus_node):
         results = list(group)
         focus_count += 1
         where = location_text(results[0])
@@ -106,10 +114,10 @@ def as_text(outcome: ValidationOutcome, checked: str) -> str:
             details.append(f"constraint {writer.term(result.constraint_component)}")
             lines.append("    " + "; ".join(details))
         lines.append("")
-    count = len(outcome.results)
+    count = len(failing(outcome))
     noun = "violation" if count == 1 else "violations"
     nodes = "node" if focus_count == 1 else "nodes"
-    header = f"Does not conform: {count} {noun} on {focus_count} {nodes} in {checked}.\n"
+    header = f"Does not conform: {count} {noun} on {focus_count} {nodes} in {checked}{noted}.\n"
     return header + "\n" + "\n".join(lines)
 
 
@@ -145,7 +153,7 @@ def as_json(outcome: ValidationOutcome) -> str:
 def as_junit(outcome: ValidationOutcome, checked: str) -> str:
     """JUnit XML: one failed test case per violation, or one passing case when the data conforms."""
     writer = TermWriter(outcome.report_graph)
-    count = len(outcome.results)
+    count = len(failing(outcome))
     suites = ET.Element("testsuites", name="carekg validate", tests=str(max(count, 1)))
     suite = ET.SubElement(
         suites,
@@ -157,7 +165,7 @@ def as_junit(outcome: ValidationOutcome, checked: str) -> str:
     )
     if outcome.conforms:
         ET.SubElement(suite, "testcase", classname="carekg.validate", name=f"{checked} conforms")
-    for result in outcome.results:
+    for result in failing(outcome):
         name = f"{writer.term(result.focus_node)} {writer.path(result.path)}".strip()
         case = ET.SubElement(
             suite, "testcase", classname=writer.term(result.shape_name()), name=name
