@@ -4,11 +4,13 @@ Run (from the repository root):
     .venv/bin/python benchmarks/synthetic_corpus.py --triples 100k --seed 1 -o kg-100k.nq
 
 Reports are added until the corpus holds at least the number of triples asked for (one report is about
-450-650 triples). Report i is the same for every size of a given seed: the 10k corpus is the first reports of
-the 100k one. Each report is one named graph, <https://w3id.org/carekg/graph/synthetic-NNNNN-{area}-{year}>;
-the council areas, inspectorates and the synthetic chief executive are in <…/graph/synthetic-common>; carekg's
-own ontology and SKOS schemes are included as they are bundled (``--no-ontology`` leaves them out), so the
-file can be served alone and its grades have their levels. The output is N-Quads (``.nq``).
+250-570 triples, 420 on average). Report i is the same for every size of a given seed: the 10k corpus is the
+first reports of the 100k one. Each report is one named graph,
+<https://w3id.org/carekg/graph/synthetic-NNNNN-{area}-{year}>; the council areas, inspectorates, the
+synthetic chief executive and the calendar months of 2012-2017 (with carekg's own month IRIs, see
+synthetic_templates.py) are in <…/graph/synthetic-common>; carekg's own ontology and SKOS schemes are included
+as they are bundled (``--no-ontology`` leaves them out), so the file can be served alone and its grades have
+their levels. The output is N-Quads (``.nq``).
 
 What a report looks like is in benchmarks/synthetic_templates.py, the one place to change when the model does.
 The corpus passes ``carekg validate FILE`` (tests/test_synthetic_corpus.py checks a small one).
@@ -122,7 +124,8 @@ def in_graph(graph: str, body: str, extra_prefixes: str = "") -> str:
 
 
 def common_trig() -> str:
-    """The shared graph: council areas, inspectorates, the chief executive and their synthetic source."""
+    """The shared graph: council areas, inspectorates, the chief executive, their synthetic source, and the
+    calendar months of every year a report can fall in."""
     parts = [
         t.COMMON_SOURCE.format(
             label=label("list of council areas and inspectorates for benchmarks"),
@@ -144,7 +147,22 @@ def common_trig() -> str:
             lead=org(t.LEAD_INSPECTORATE[0]),
         )
     )
+    for year in t.YEARS:
+        for number, name in enumerate(t.MONTH_NAMES, start=1):
+            parts.append(
+                t.MONTH.format(
+                    month=month_slug(year, number),
+                    label=english(f"{name} {year}"),
+                    year=year,
+                    month_number=number,
+                )
+            )
     return in_graph(t.COMMON_GRAPH, "".join(parts))
+
+
+def month_slug(year: int, month: int) -> str:
+    """The local name of a calendar month: carekg's own (graph/shared.ttl), since a month is one resource."""
+    return f"{year}-{month:02d}"
 
 
 def area_quality(seed: int, area: str) -> float:
@@ -277,25 +295,33 @@ def report_trig(index: int, seed: int) -> tuple[str, str]:
     for number, (text, board_too) in enumerate(
         zip(recommendations, with_board, strict=True), start=1
     ):
-        sentence = (
-            t.SENTENCE_RECOMMENDATION_WITH_BOARD.format(board=board_name, text=text)
-            if board_too
-            else t.SENTENCE_RECOMMENDATION.format(text=text)
-        )
+        if board_too:
+            # The sentence names the partnership and the board: stated addressees.
+            sentence = t.SENTENCE_RECOMMENDATION_WITH_BOARD.format(
+                partnership=partnership_name, board=board_name, text=text
+            )
+            addressees = t.ADDRESSED_TO.format(
+                organisations=f"organisation:{partnership}, organisation:{board}"
+            )
+        else:
+            # "the partnership": carekg's reading of which body is meant.
+            sentence = t.SENTENCE_RECOMMENDATION.format(text=text)
+            addressees = t.ADDRESSEE_AS_READ.format(
+                organisations=f"organisation:{partnership}",
+                comment=english(t.ADDRESSEE_AS_READ_COMMENT.format(partnership=partnership_name)),
+            )
         release.add(f"recommendation-{number}", sentence)
-        addressees = [f"organisation:{partnership}"] + (
-            [f"organisation:{board}"] if board_too else []
-        )
         body.append(
             t.RECOMMENDATION.format(
                 number=number,
                 label=label(f"Synthetic report {index}, recommendation {number}"),
                 text=english(text),
-                addressees=", ".join(addressees),
+                addressees=addressees,
                 id=rid,
                 source=source,
             )
         )
+    strength_comment = english(t.STRENGTH_OF_AS_READ_COMMENT)
     for number, text in enumerate(strengths, start=1):
         release.add(f"strength-{number}", t.SENTENCE_STRENGTH.format(text=text))
         body.append(
@@ -304,6 +330,7 @@ def report_trig(index: int, seed: int) -> tuple[str, str]:
                 label=label(f"Synthetic report {index}, key strength {number}"),
                 text=english(text),
                 partnership=partnership,
+                comment=strength_comment,
                 id=rid,
                 source=source,
             )
@@ -342,7 +369,7 @@ def report_trig(index: int, seed: int) -> tuple[str, str]:
             associations=", ".join(
                 f"inspection:{rid}-association-{org(slug)}" for slug, _ in inspectorates
             ),
-            months=", ".join(f"month:synthetic-{year}-{m:02d}" for m in months),
+            months=", ".join(f"month:{month_slug(year, m)}" for m in months),
             partnership=partnership,
             area=area,
             indicators=t.INDICATORS_EVALUATED,
@@ -362,22 +389,22 @@ def report_trig(index: int, seed: int) -> tuple[str, str]:
                 source=source,
             )
         )
-    for m in months:
-        head.append(
-            t.MONTH.format(
-                month=f"synthetic-{year}-{m:02d}",
-                label=label(f"{t.MONTH_NAMES[m - 1]} {year}"),
-                year_month=f"{year}-{m:02d}",
-                source=source,
+    stated = counts_sentence(counts)
+    for slug, name, _ in t.GRADES:
+        obtained = (
+            t.STATED_COUNT
+            if counts[slug]
+            else t.DERIVED_COUNT.format(
+                comment=english(t.DERIVED_COUNT_COMMENT.format(stated=stated, grade=name))
             )
         )
-    for slug, name, _ in t.GRADES:
         head.append(
             t.OBSERVATION.format(
                 grade=slug,
                 label=label(f"Synthetic inspection {index}: indicators graded {name}"),
                 id=rid,
                 count=counts[slug],
+                obtained=obtained,
                 source=source,
             )
         )

@@ -7,20 +7,27 @@ graph/south-lanarkshire-2014.ttl and is checked by tests/test_synthetic_corpus.p
 Placeholders are ``{name}`` (str.format). Values that go into string literals are escaped by the generator
 (``turtle_string``) before they are put in; IRIs' local names are slugs.
 
-Everything here is benchmark data, never part of the published graph: every IRI minted contains
-``synthetic``, every label ends with " (synthetic)", every graph says dct:description "synthetic benchmark
-data". The sentences are written for this generator (no source's wording). The council areas and their GSS
+Everything here is benchmark data, never part of the published graph: every IRI minted contains ``synthetic``,
+every label ends with " (synthetic)", every graph says dct:description "synthetic benchmark data". The one
+exception is the calendar months (MONTH): a month is a calendar fact, not data, and carekg's shapes allow one
+IRI per month, so the corpus uses carekg's own month IRIs and states exactly what graph/shared.ttl states
+about a month (the same label, no " (synthetic)"), so that the corpus also conforms when loaded with carekg's
+data. The sentences are written for this generator (no source's wording). The council areas and their GSS
 codes are the real 32 areas as listed in public GSS code lists (the pre-2018 codes of Fife, Glasgow City,
 North Lanarkshire and Perth and Kinross, as in 2012-2017), given for realism only: they are not a source of
 facts and must not be copied into graph/.
 """
 
-# Pending model revisions (another branch) to apply here when they land in main:
-# - months: a time:DateTimeInterval with a time:hasDateTimeDescription (time:unitMonth, time:year, time:month)
-#   instead of time:Interval + time:inXSDgYearMonth (MONTH below);
-# - grade-count observations: carekg:countObtainedBy carekg:statedInSource (OBSERVATION below; carekg's
-#   counts here are all "stated" by the synthetic release);
-# - recommendations: schema:position (already written below: standard, and no shape forbids it).
+# The model as of carekg ontology 1.1.0 (ontology/CHANGES.md):
+# - months are OWL-Time calendar months (time:DateTimeInterval with a time:DateTimeDescription), defined
+#   once in the common graph for every month of YEARS (MONTH), with carekg's month IRIs and no dct:source,
+#   as in graph/shared.ttl (see the module docstring);
+# - grade-count observations say how their count was obtained: carekg:statedInSource for the grades the
+#   release's sentence counts, carekg:derivedByArithmetic (carekg's reading) for the zeros;
+# - recommendations, strengths and quotations have a schema:position, their place among their kind in the
+#   release;
+# - an addressee the sentence names is carekg:addressedTo; one it only refers to ("the partnership") is
+#   carekg:addresseeAsRead; likewise carekg:strengthOfAsRead for strengths, whose sentences name no body.
 
 SYNTHETIC = "synthetic benchmark data"
 LABEL_MARK = " (synthetic)"
@@ -181,7 +188,7 @@ SENTENCE_SCOPE = "They looked at services that the {partnership} provides for ch
 SENTENCE_GRADE_COUNTS = "Of nine quality indicators, {counts}."
 SENTENCE_REPORT_QUOTE = "The report states: “{text}”"
 SENTENCE_RECOMMENDATION = "Inspectors asked the partnership to {text}."
-SENTENCE_RECOMMENDATION_WITH_BOARD = "Inspectors asked the partnership and the {board} to {text}."
+SENTENCE_RECOMMENDATION_WITH_BOARD = "Inspectors asked the {partnership} and the {board} to {text}."
 SENTENCE_TITLE = "{title}"
 SENTENCE_END = "Ends. This release is synthetic benchmark data."
 SENTENCE_STRENGTH = "A key strength was that {text}."
@@ -226,7 +233,7 @@ GRAPH_DESCRIPTION = """
     rdfs:label {label} .
 """
 
-# ---- the shared graph: areas, inspectorates, the chief executive, and the source that "lists" them
+# ---- the shared graph: areas, inspectorates, the chief executive, the source that "lists" them, the months
 
 COMMON_SOURCE = """
 source:synthetic-common
@@ -266,6 +273,22 @@ post:{post}
     dct:source source:synthetic-common .
 """
 
+# Calendar months, once for the whole corpus, in the common graph: carekg's own IRIs (month:2014-06),
+# triple for triple as graph/shared.ttl gives them (no " (synthetic)" in the label; calendar facts, so no
+# dct:source).
+MONTH = """
+month:{month}
+    a time:DateTimeInterval ;
+    rdfs:label {label} ;
+    time:hasDateTimeDescription month:{month}-description .
+
+month:{month}-description
+    a time:DateTimeDescription ;
+    time:unitType time:unitMonth ;
+    time:year "{year}"^^xsd:gYear ;
+    time:month "--{month_number:02d}"^^xsd:gMonth .
+"""
+
 # ---- one report's graph
 
 INSPECTION = """
@@ -298,15 +321,6 @@ inspection:{id}-association-{organisation}
     carekg:evidence evidence:inspection-teams .
 """
 
-MONTH = """
-month:{month}
-    a time:Interval ;
-    rdfs:label {label} ;
-    time:inXSDgYearMonth "{year_month}"^^xsd:gYearMonth ;
-    dct:source source:{source} ;
-    carekg:evidence evidence:lead-and-months .
-"""
-
 OBSERVATION = """
 observation:{grade}
     a qb:Observation ;
@@ -315,7 +329,7 @@ observation:{grade}
     carekg:inspection inspection:{id} ;
     carekg:grade grade:{grade} ;
     carekg:indicatorCount "{count}"^^xsd:nonNegativeInteger ;
-    dct:source source:{source} ;
+{obtained}    dct:source source:{source} ;
     carekg:evidence evidence:grade-counts .
 """
 
@@ -364,8 +378,7 @@ recommendation:{number}
     rdfs:label {label} ;
     schema:text {text} ;
     schema:position {number} ;
-    carekg:addressedTo {addressees} ;
-    prov:wasGeneratedBy inspection:{id} ;
+{addressees}    prov:wasGeneratedBy inspection:{id} ;
     dct:isPartOf report:{id} ;
     dct:source source:{source} ;
     carekg:evidence evidence:recommendation-{number} .
@@ -376,7 +389,9 @@ strength:{number}
     a carekg:Strength ;
     rdfs:label {label} ;
     schema:text {text} ;
-    carekg:strengthOf organisation:{partnership} ;
+    schema:position {number} ;
+    carekg:strengthOfAsRead organisation:{partnership} ;
+    rdfs:comment {comment} ;
     prov:wasGeneratedBy inspection:{id} ;
     dct:isPartOf report:{id} ;
     dct:source source:{source} ;
@@ -388,6 +403,7 @@ quotation:{number}
     a schema:Quotation, prov:Entity ;
     rdfs:label {label} ;
     schema:text {text} ;
+    schema:position {number} ;
     prov:wasQuotedFrom report:{id} ;
     schema:about inspection:{id} ;
     dct:source source:{source} ;
@@ -399,11 +415,32 @@ quotation:{number}
     a schema:Quotation, prov:Entity ;
     rdfs:label {label} ;
     schema:text {text} ;
+    schema:position {number} ;
     schema:creator person:{person} ;
     schema:about inspection:{id} ;
     dct:source source:{source} ;
     carekg:evidence evidence:quotation-{number}, evidence:chief-executive .
 """
+
+# Lines of OBSERVATION: how its count was obtained.
+STATED_COUNT = "    carekg:countObtainedBy carekg:statedInSource ;\n"
+DERIVED_COUNT = (
+    "    carekg:countObtainedBy carekg:derivedByArithmetic ;\n    rdfs:comment {comment} ;\n"
+)
+DERIVED_COUNT_COMMENT = (
+    "Zero: the synthetic release gives the counts of all nine indicators ({stated}), so none was graded "
+    "{grade} (carekg's arithmetic)."
+)
+
+# Lines of RECOMMENDATION: its addressees, named in the sentence or carekg's reading of it.
+ADDRESSED_TO = "    carekg:addressedTo {organisations} ;\n"
+ADDRESSEE_AS_READ = "    carekg:addresseeAsRead {organisations} ;\n    rdfs:comment {comment} ;\n"
+ADDRESSEE_AS_READ_COMMENT = (
+    "\u201cthe partnership\u201d, in the synthetic release's words: carekg reads the {partnership}."
+)
+STRENGTH_OF_AS_READ_COMMENT = (
+    "The synthetic release names no body: carekg reads the partnership inspected."
+)
 
 EVIDENCE = """
 evidence:{name}
