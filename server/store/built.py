@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from ..sparql.execution import QueryJob
 from ..sparql.results import Serialized
+from .embedded import evaluate, match
 from .manifest import (
     DUMPS_FOLDER,
     REPORT_FILE,
@@ -56,8 +57,7 @@ class BuiltStore:
         predicate: ox.NamedNode | None = None,
         object: Term | None = None,
     ) -> Iterator[ox.Quad]:
-        graph_name = ox.NamedNode(graph) if isinstance(graph, str) else graph
-        return iter(self.oxigraph().quads_for_pattern(subject, predicate, object, graph_name))
+        return match(self.oxigraph(), graph, subject, predicate, object)
 
     def query(
         self,
@@ -67,14 +67,7 @@ class BuiltStore:
         named_graphs: Sequence[str] = (),
         union_default: bool = True,
     ) -> QueryResult:
-        store = self.oxigraph()
-        if default_graphs or named_graphs:
-            return store.query(
-                sparql,
-                default_graph=[ox.NamedNode(g) for g in default_graphs],
-                named_graphs=[ox.NamedNode(g) for g in named_graphs],
-            )
-        return store.query(sparql, use_default_graph_as_union=union_default)
+        return evaluate(self.oxigraph(), sparql, default_graphs, named_graphs, union_default)
 
     def answer(self, job: QueryJob, timeout: float) -> Serialized:
         if self.pool is None:

@@ -37,8 +37,7 @@ class EmbeddedStore:
         predicate: ox.NamedNode | None = None,
         object: Term | None = None,
     ) -> Iterator[ox.Quad]:
-        graph_name = ox.NamedNode(graph) if isinstance(graph, str) else graph
-        return iter(self.inner.quads_for_pattern(subject, predicate, object, graph_name))
+        return match(self.inner, graph, subject, predicate, object)
 
     def query(
         self,
@@ -48,13 +47,7 @@ class EmbeddedStore:
         named_graphs: Sequence[str] = (),
         union_default: bool = True,
     ) -> QueryResult:
-        if default_graphs or named_graphs:
-            return self.inner.query(
-                sparql,
-                default_graph=[ox.NamedNode(g) for g in default_graphs],
-                named_graphs=[ox.NamedNode(g) for g in named_graphs],
-            )
-        return self.inner.query(sparql, use_default_graph_as_union=union_default)
+        return evaluate(self.inner, sparql, default_graphs, named_graphs, union_default)
 
     def answer(self, job: QueryJob, timeout: float) -> Serialized:
         return run_query_with_timeout(self.inner, job, timeout)
@@ -85,3 +78,32 @@ def store_from_quads(quads: list[ox.Quad]) -> EmbeddedStore:
     inner = ox.Store()
     inner.extend(quads)
     return EmbeddedStore(inner=inner, version=dataset_version(quads))
+
+
+def match(
+    store: ox.Store,
+    graph: str | GraphName | None,
+    subject: Subject | None,
+    predicate: ox.NamedNode | None,
+    obj: Term | None,
+) -> Iterator[ox.Quad]:
+    """``Store.quads`` on an Oxigraph store (the embedded one and a build's read the same way)."""
+    graph_name = ox.NamedNode(graph) if isinstance(graph, str) else graph
+    return iter(store.quads_for_pattern(subject, predicate, obj, graph_name))
+
+
+def evaluate(
+    store: ox.Store,
+    sparql: str,
+    default_graphs: Sequence[str],
+    named_graphs: Sequence[str],
+    union_default: bool,
+) -> QueryResult:
+    """``Store.query`` on an Oxigraph store."""
+    if default_graphs or named_graphs:
+        return store.query(
+            sparql,
+            default_graph=[ox.NamedNode(g) for g in default_graphs],
+            named_graphs=[ox.NamedNode(g) for g in named_graphs],
+        )
+    return store.query(sparql, use_default_graph_as_union=union_default)

@@ -39,26 +39,24 @@ def create_caches(state: BlueprintSetupState) -> None:
 @blueprint.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 @blueprint.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 def sparql() -> Response:
-    if request.method == "OPTIONS":
-        return preflight()
-    config = current_config()
-    protocol = read_protocol_request(request, config.max_request_bytes)
-    if protocol.query is None:
-        return describe_or_show_ui(protocol)
-    return answer_query(protocol)
+    return _endpoint(asserted_only=False)
 
 
 @blueprint.route("/sparql/asserted", methods=["GET", "POST", "OPTIONS"])
 def sparql_asserted() -> Response:
     """The same endpoint over the asserted graphs only: the default graph is their union and GRAPH
     ranges over them, without carekg's inferred graph (unless the request names its own graphs)."""
+    return _endpoint(asserted_only=True)
+
+
+def _endpoint(asserted_only: bool) -> Response:
     if request.method == "OPTIONS":
         return preflight()
     config = current_config()
     protocol = read_protocol_request(request, config.max_request_bytes)
     if protocol.query is None:
         return describe_or_show_ui(protocol)
-    return answer_query(protocol, asserted_only=True)
+    return answer_query(protocol, asserted_only=asserted_only)
 
 
 @blueprint.after_request
