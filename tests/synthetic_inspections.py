@@ -15,7 +15,16 @@ SYNTHETIC_INSPECTIONS = tuple(
 SOUTH_LANARKSHIRE = ID + "inspection/south-lanarkshire-2014"
 
 
+SEED_GRAPHS = {"shared", "south-lanarkshire-2014"}
+
+
 def synthetic_store() -> EmbeddedStore:
-    """The bundled files and the synthetic TriG (whose statements keep their own named graphs)."""
+    """The ontology, the shared graph, the seed report and the synthetic TriG (whose statements keep
+    their own named graphs): four inspections, whatever else the corpus holds."""
     synthetic = DataFile(name=str(SYNTHETIC_TRIG), data=SYNTHETIC_TRIG.read_bytes(), graph_iri=None)
-    return build_embedded_store([*bundled_data_files(), synthetic])
+    seed = [
+        f
+        for f in bundled_data_files()
+        if "ontology" in Path(f.name).parts or Path(f.name).stem in SEED_GRAPHS
+    ]
+    return build_embedded_store([*seed, synthetic])
