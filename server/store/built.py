@@ -18,7 +18,6 @@ from ..sparql.execution import QueryJob
 from ..sparql.results import Serialized
 from .embedded import evaluate, match
 from .manifest import (
-    DUMPS_FOLDER,
     REPORT_FILE,
     STORE_FOLDER,
     DumpFile,
@@ -81,10 +80,6 @@ class BuiltStore:
     ) -> tuple[Path, DumpFile] | None:
         dump = self.manifest.dump(format_name, graph, gz)
         return (self.build / dump.path, dump) if dump is not None else None
-
-    @property
-    def dumps_folder(self) -> Path:
-        return self.build / DUMPS_FOLDER
 
     @property
     def validation_report(self) -> Path | None:
