@@ -4,12 +4,13 @@ Flask app lives in the web layer (``carekg.web.context``)."""
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from .rdf.namespaces import BASE_IRI
 
 ENV_PREFIX = "CAREKG_"
+BACKENDS = ("embedded", "sparql")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,11 @@ class Config:
     query_memory_mb: int = 2048  # address space one query process may use (RLIMIT_AS)
     queue_limit: int = 64  # requests of one worker that may wait for a free query process
     slow_query_seconds: float = 1.0  # queries slower than this are logged (0: none)
+    backend: str = "embedded"  # "embedded" (Oxigraph, built locally) or "sparql" (a remote engine)
+    query_endpoint: str | None = None  # the remote engine's SPARQL query endpoint
+    engine_max_rows: int = 0  # the engine's own row limit (Virtuoso's ResultSetMaxRows); 0: unknown
+    remote_user: str | None = None  # the engine's account (else the netrc entry of its host)
+    remote_password: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> "Config":
@@ -54,6 +60,7 @@ def _convert(name: str, raw: str) -> object:
         "pool_size",
         "query_memory_mb",
         "queue_limit",
+        "engine_max_rows",
     ):
         try:
             return int(raw)
@@ -72,6 +79,8 @@ def _convert(name: str, raw: str) -> object:
         return tuple(s for s in raw.split() if s)
     if name in ("ui_assets", "store"):
         return Path(raw)
+    if name == "backend" and raw not in BACKENDS:
+        raise ValueError(f"{ENV_PREFIX}BACKEND={raw!r}: expected one of {', '.join(BACKENDS)}")
     return raw
 
 

@@ -2,10 +2,11 @@
 
 import click
 
-from ..config import Config
+from ..config import BACKENDS, Config
 from ..dataset.build import build_store
 from ..errors import CarekgError
 from ..store.embedded import EmbeddedStore
+from ..store.sparql_client import SparqlClient, credentials_for
 
 
 def config_from_options(**overrides: object) -> Config:
@@ -20,7 +21,30 @@ def config_from_options(**overrides: object) -> Config:
         raise click.UsageError(f"the row cap must be at least 1; got {config.max_rows}")
     if config.workers < 1:
         raise click.UsageError(f"at least one worker is needed; got {config.workers}")
+    if config.backend not in BACKENDS:
+        raise click.UsageError(
+            f"--backend must be one of {', '.join(BACKENDS)}; got {config.backend}"
+        )
     return config
+
+
+def engine_client(
+    config: Config, *, update_url: str | None = None, graph_store_url: str | None = None
+) -> SparqlClient:
+    """The remote engine's client: its endpoints, and the account from CAREKG_REMOTE_USER /
+    CAREKG_REMOTE_PASSWORD or the netrc file (credentials never come from the command line)."""
+    query_url = config.query_endpoint or update_url
+    if query_url is None:
+        raise click.UsageError("the remote engine needs --query-endpoint URL")
+    for url in (query_url, update_url, graph_store_url):
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise click.UsageError(f"{url!r} is not an http(s) URL")
+    credentials = credentials_for(
+        update_url or graph_store_url or query_url, config.remote_user, config.remote_password
+    )
+    return SparqlClient(
+        query_url, update_url=update_url, graph_store_url=graph_store_url, credentials=credentials
+    )
 
 
 def load_store(config: Config, *, validate_builtin: bool, command: str) -> EmbeddedStore:

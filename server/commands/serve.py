@@ -25,16 +25,18 @@ import gunicorn.http.message
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from ..config import Config, pool_size_of
+from ..config import BACKENDS, Config, pool_size_of
 from ..dataset.build import build_into
 from ..errors import CarekgError
 from ..store.built import open_current
 from ..store.manifest import NoBuildError, current_build
 from ..store.pool import QueryPool
+from ..store.protocol import Store
+from ..store.remote import open_remote
 from ..web.app import create_app
-from ..web.context import config_of, dataset_state
+from ..web.context import dataset_state
 from ..web.metrics import MULTIPROCESS_ENV
-from .options import config_from_options
+from .options import config_from_options, engine_client
 
 THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so threads are cheap
 # The longest request line (method, URL, version) gunicorn reads: room for a GET query of well over
@@ -51,11 +53,10 @@ MAX_REQUEST_LINE_BYTES = 64 * 1024
 class GunicornServer(BaseApplication):  # type: ignore[misc]
     """gunicorn run from Python with an app that is already built."""
 
-    def __init__(self, app: Flask, options: dict[str, Any], store_dir: Path, pool: QueryPool):
+    def __init__(self, app: Flask, options: dict[str, Any], reopen: Callable[[], Store]):
         self.application = app
         self.options = options
-        self.store_dir = store_dir
-        self.pool = pool
+        self.reopen = reopen
         super().__init__()
 
     def load_config(self) -> None:
@@ -68,18 +69,15 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         return self.application
 
     def reload(self) -> None:
-        """On SIGHUP: rebuild ``--data`` files into the temporary store directory (a file that no
-        longer parses is reported and the build that was serving keeps serving), then switch to the
-        current build. With ``--store``, workers follow a new current build by themselves; SIGHUP
-        makes gunicorn start fresh workers on it."""
+        """On SIGHUP: ``reopen`` the store (with ``--data``, it rebuilds the files into the temporary
+        store directory first; a file that no longer parses is reported and the build that was
+        serving keeps serving). With ``--store`` or a remote engine, workers follow a new build by
+        themselves; SIGHUP makes gunicorn start fresh workers on it."""
         super().reload()
         state = dataset_state(self.application)
-        config = config_of(self.application)
         old_version = state.store.version
         try:
-            if config.data:
-                build_into(self.store_dir, config.data, validate=False)
-            new_store = state.rebuild(lambda: open_current(self.store_dir, self.pool))
+            new_store = state.rebuild(self.reopen)
         except CarekgError as exc:
             click.echo(f"carekg serve: reload failed, still serving {old_version}: {exc}", err=True)
         else:
@@ -121,6 +119,26 @@ def gunicorn_options(config: Config, on_exit: Callable[[], None] = lambda: None)
 
 
 @click.command("serve")
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    help="embedded: the store directory's Oxigraph build; sparql: a remote engine that `carekg "
+    "build --into` loaded (dumps and report still come from --store). [env CAREKG_BACKEND; "
+    "default embedded]",
+)
+@click.option(
+    "--query-endpoint",
+    metavar="URL",
+    help="With --backend sparql: the engine's SPARQL query endpoint (give carekg's account no "
+    "update role). Account: CAREKG_REMOTE_USER / CAREKG_REMOTE_PASSWORD or netrc. "
+    "[env CAREKG_QUERY_ENDPOINT]",
+)
+@click.option(
+    "--engine-max-rows",
+    type=int,
+    help="With --backend sparql: the engine's own row limit (Virtuoso's ResultSetMaxRows), so that "
+    "a result it cut is announced as truncated. [env CAREKG_ENGINE_MAX_ROWS; default 0: unknown]",
+)
 @click.option("--host", help="Interface to listen on. [env CAREKG_HOST; default 127.0.0.1]")
 @click.option("--port", type=int, help="TCP port. [env CAREKG_PORT; default 5000]")
 @click.option(
@@ -210,6 +228,9 @@ def gunicorn_options(config: Config, on_exit: Callable[[], None] = lambda: None)
     "files installed by scripts/install_ui_assets.sh]",
 )
 def serve_command(
+    backend: str | None,
+    query_endpoint: str | None,
+    engine_max_rows: int | None,
     host: str | None,
     port: int | None,
     data: tuple[Path, ...],
@@ -233,6 +254,9 @@ def serve_command(
     given on the command line wins.
     """
     config = config_from_options(
+        backend=backend,
+        query_endpoint=query_endpoint,
+        engine_max_rows=engine_max_rows,
         host=host,
         port=port,
         data=data or None,
@@ -250,9 +274,40 @@ def serve_command(
         base_iri=base_iri,
         ui_assets=ui_assets,
     )
+    if config.backend == "sparql":
+        serve_over_engine(config)
+        return
     with serving_store(config) as (store_dir, pool, stop):
+
+        def reopen() -> Store:
+            if config.data:
+                build_into(store_dir, config.data, validate=False)
+            return open_current(store_dir, pool)
+
         app = create_app(config, store=open_current(store_dir, pool))
-        GunicornServer(app, gunicorn_options(config, on_exit=stop), store_dir, pool).run()
+        GunicornServer(app, gunicorn_options(config, on_exit=stop), reopen).run()
+
+
+def serve_over_engine(config: Config) -> None:
+    """``--backend sparql``: the engine's live build (``carekg build --into`` loaded it), with its
+    dumps and report from the store directory; no query pool (the engine evaluates)."""
+    if config.data:
+        raise click.UsageError(
+            "--data builds an embedded store; with --backend sparql use "
+            "`carekg build FILE… --into URL` first"
+        )
+    client = engine_client(config)
+
+    def reopen() -> Store:
+        return open_remote(config.store, client, config.engine_max_rows)
+
+    try:
+        store = reopen()
+    except CarekgError as exc:
+        click.echo(f"carekg serve: {exc}", err=True)
+        raise SystemExit(2) from None
+    app = create_app(config, store=store)
+    GunicornServer(app, gunicorn_options(config), reopen).run()
 
 
 @contextlib.contextmanager

@@ -5,13 +5,16 @@ store that was serving untouched.
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from ..config import Config
 from ..errors import CarekgError
 from ..store.embedded import EmbeddedStore, store_from_quads
 from ..store.manifest import CACHE_FOLDER
+from ..store.sparql_client import SparqlClient
 from .checking import Unit, check_units, split_context
+from .engine_load import load_into_engine
 from .inference import inferred_quads
 from .loading import parse_all, read_data_files
 from .sources import DataFile, bundled_data_files
@@ -56,11 +59,17 @@ def build_embedded_store(files: Iterable[DataFile]) -> EmbeddedStore:
 
 
 def build_into(
-    store_dir: Path, paths: Sequence[Path] = (), validate: bool | None = None
+    store_dir: Path,
+    paths: Sequence[Path] = (),
+    validate: bool | None = None,
+    engine: SparqlClient | None = None,
 ) -> BuildResult:
     """``carekg build``: the built-in graph (validated), or the files at ``paths`` (validated only if
     ``validate``), as a new build of ``store_dir``. Raises RdfSyntaxError (file:line:column),
-    DataInvalidError (each violation with its file:line) or BuildError; the previous build stays current."""
+    DataInvalidError (each violation with its file:line) or BuildError; the previous build stays current.
+
+    With ``engine`` (``carekg build --into``) the data goes to that remote engine instead of an
+    Oxigraph store (carekg.dataset.engine_load); the dumps and report still go to ``store_dir``."""
     files = read_data_files(paths) if paths else bundled_data_files()
     check = (not paths) if validate is None else validate
     quads = parse_files(files)
@@ -81,14 +90,18 @@ def build_into(
         report = checked.report.serialize(format="nt", encoding="utf-8")
     if not paths:  # carekg's own data: its RDFS entailments in a graph of their own
         quads += inferred_quads(quads)
-    return write_build(
+    result = write_build(
         store_dir,
         quads,
         validated=check,
         conforms=conforms,
         report_ntriples=report,
         shapes_version=shapes_version(shape_files()) if check else None,
+        for_engine=engine is not None,
     )
+    if engine is None:
+        return result
+    return replace(result, engine_load=load_into_engine(engine, result, quads))
 
 
 def _violations_message(all_results: Sequence[ValidationResult]) -> str:

@@ -29,8 +29,9 @@ from tqdm import tqdm
 from .. import __version__
 from ..errors import CarekgError
 from ..rdf.formats import RDF_GRAPH_FORMATS
-from ..store.built import load_on_disk
+from ..store.built import graph_sizes, load_on_disk
 from ..store.embedded import EmbeddedStore, dataset_version, store_from_quads
+from ..store.engine_manifest import EngineLoad
 from ..store.manifest import (
     BUILDS_FOLDER,
     CURRENT_LINK,
@@ -65,6 +66,7 @@ class BuildResult:
     build: Path
     manifest: Manifest
     seconds: float
+    engine_load: EngineLoad | None = None  # with ``carekg build --into``: what went to the engine
 
 
 def progress_bar(total: int | None, description: str, unit: str) -> "tqdm[object]":
@@ -108,9 +110,13 @@ def write_build(
     conforms: bool | None,
     report_ntriples: bytes | None,
     shapes_version: str | None,
+    for_engine: bool = False,
 ) -> BuildResult:
     """Write ``quads`` (already parsed and, where wanted, validated) as a new build of ``store_dir``
-    and make it current. Raises BuildError naming the cause; the previous build stays current."""
+    and make it current. Raises BuildError naming the cause; the previous build stays current.
+
+    ``for_engine``: the build's data goes to a remote engine (``carekg build --into``), so no Oxigraph
+    store is written and ``current`` is left alone: the engine's manifest names the build it serves."""
     started = time.monotonic()
     with build_lock(store_dir):
         _remove_stale_partials(store_dir)
@@ -122,8 +128,11 @@ def write_build(
         final = store_dir.resolve() / BUILDS_FOLDER / build_id
         try:
             partial.mkdir(parents=True)
-            with progress_bar(len(quads), "loading", "triples") as bar:
-                graphs = load_on_disk(partial / STORE_FOLDER, quads, bar.update)
+            if for_engine:
+                graphs = graph_sizes(quads)
+            else:
+                with progress_bar(len(quads), "loading", "triples") as bar:
+                    graphs = load_on_disk(partial / STORE_FOLDER, quads, bar.update)
             hashes = _graph_hashes(quads)
             dumps = _write_dumps(partial, quads, hashes, _previous_manifest(store_dir))
             if report_ntriples is not None:
@@ -144,7 +153,8 @@ def write_build(
             _write_file(partial / MANIFEST_FILE, manifest.to_json().encode("utf-8"))
             _fsync_dir(partial)
             os.rename(partial, final)
-            _switch_current(store_dir, final)
+            if not for_engine:
+                _switch_current(store_dir, final)
         except OSError as exc:
             shutil.rmtree(partial, ignore_errors=True)
             raise BuildError(

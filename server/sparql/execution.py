@@ -155,7 +155,7 @@ def run_query(store: ox.Store, job: QueryJob) -> Serialized:
     try:
         result = store.query(job.query, base_iri=job.base_iri, **options)  # type: ignore[arg-type]
     except SyntaxError as exc:
-        raise _syntax_error(exc) from None
+        raise syntax_error(exc) from None
     # Evaluation is lazy: it happens while the result is written; an OSError on the way is the
     # evaluation's (a SERVICE that failed), since write_result reports a refusing serializer itself.
     try:
@@ -185,7 +185,7 @@ def check_dataset_iris(job: QueryJob) -> None:
             ) from None
 
 
-def _syntax_error(exc: SyntaxError) -> QuerySyntaxError:
+def syntax_error(exc: SyntaxError) -> QuerySyntaxError:
     message = str(exc.msg)
     match = _POSITION.match(message)
     line = column = None

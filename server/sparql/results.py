@@ -6,7 +6,7 @@ endpoint) and, where the format has comments, a comment at the top of the docume
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -18,6 +18,8 @@ from ..rdf.writing import serialize_rdf
 
 ResultKind = Literal["bindings", "boolean", "graph"]
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+# What write_result takes: a query's result, or triples already read (a remote engine's CONSTRUCT).
+WritableResult = QueryResult | list[ox.Triple]
 
 
 class UnproducibleFormat(CarekgError):
@@ -57,9 +59,12 @@ class Serialized:
     kind: ResultKind
     rows: int  # solutions or triples written
     truncated: bool
+    row_cap: int | None = (
+        None  # where the store's cap is below the one asked for (a remote engine's)
+    )
 
 
-def kind_of(result: QueryResult) -> ResultKind:
+def kind_of(result: WritableResult) -> ResultKind:
     if isinstance(result, ox.QueryBoolean):
         return "boolean"
     if isinstance(result, ox.QuerySolutions):
@@ -68,13 +73,17 @@ def kind_of(result: QueryResult) -> ResultKind:
 
 
 def write_result(
-    result: QueryResult,
+    result: WritableResult,
     results_type: MediaType | None,
     graph_type: MediaType | None,
     max_rows: int,
     prefixes: dict[str, str] | None = None,
+    cut_before: bool = False,
 ) -> Serialized:
-    """Serialize ``result`` in ``results_type`` (SELECT, ASK) or ``graph_type`` (CONSTRUCT, DESCRIBE)."""
+    """Serialize ``result`` in ``results_type`` (SELECT, ASK) or ``graph_type`` (CONSTRUCT, DESCRIBE).
+
+    ``cut_before``: the result was already cut at ``max_rows`` where it came from (a remote engine's
+    row limit), so it is announced as truncated like one this function cuts."""
     kind = kind_of(result)
     media_type = graph_type if kind == "graph" else results_type
     if media_type is None:
@@ -85,15 +94,17 @@ def write_result(
         body = _serialize(lambda: result.serialize(format=results_format), kind, media_type)
         return Serialized(body, media_type, kind, 1, False)
     if isinstance(result, ox.QuerySolutions):
-        return _write_solutions(result, media_type, max_rows)
-    return _write_triples(result, media_type, max_rows, prefixes or {})
+        return _write_solutions(result, media_type, max_rows, cut_before)
+    return _write_triples(result, media_type, max_rows, prefixes or {}, cut_before)
 
 
-def _write_solutions(result: ox.QuerySolutions, media_type: MediaType, max_rows: int) -> Serialized:
+def _write_solutions(
+    result: ox.QuerySolutions, media_type: MediaType, max_rows: int, cut_before: bool
+) -> Serialized:
     assert media_type.results_format is not None
     variables = result.variables
     rows = list(itertools.islice(result, max_rows + 1))
-    truncated = len(rows) > max_rows
+    truncated = cut_before or len(rows) > max_rows
     rows = rows[:max_rows]
     # pyoxigraph cannot serialize a list of solutions, but it parses the TSV results format, whose
     # cells are N-Triples terms (str() of a term, with tabs and newlines escaped): go through it.
@@ -123,10 +134,14 @@ def _tsv_cell(term: object) -> str:
 
 
 def _write_triples(
-    result: ox.QueryTriples, media_type: MediaType, max_rows: int, prefixes: dict[str, str]
+    result: Iterable[ox.Triple],
+    media_type: MediaType,
+    max_rows: int,
+    prefixes: dict[str, str],
+    cut_before: bool,
 ) -> Serialized:
     triples = list(itertools.islice(result, max_rows + 1))
-    truncated = len(triples) > max_rows
+    truncated = cut_before or len(triples) > max_rows
     triples = triples[:max_rows]
     if media_type.rdf_format == ox.RdfFormat.RDF_XML:
         _check_rdf_xml_predicates(triples, media_type)

@@ -22,7 +22,7 @@ MAX_NESTING_DEPTH = 256
 _OPENERS = frozenset("({[")
 _CLOSERS = frozenset(")}]")
 
-_TOKEN = re.compile(
+TOKEN_PATTERN = re.compile(
     r"""
     (?P<space>\s+)
   | (?P<comment>\#[^\n]*)
@@ -81,7 +81,7 @@ class QueryScan:
 def tokens(text: str) -> list[Token]:
     """The significant tokens of ``text`` (no spaces or comments)."""
     found: list[Token] = []
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN_PATTERN.finditer(text):
         kind = match.lastgroup or "other"
         if kind not in ("space", "comment"):
             found.append(Token(kind, match.group()))
@@ -91,7 +91,7 @@ def tokens(text: str) -> list[Token]:
 def check_nesting(text: str, limit: int = MAX_NESTING_DEPTH) -> None:
     """Raise QueryTooComplex where brackets outside strings, comments and IRIs nest past ``limit``."""
     depth = 0
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN_PATTERN.finditer(text):
         if match.lastgroup != "other":
             continue
         char = match.group()
@@ -125,10 +125,12 @@ def scan_query(text: str, base_iri: str | None = None) -> QueryScan:
     while index < len(toks):
         tok = toks[index]
         if tok.is_keyword("BASE") and index + 1 < len(toks) and toks[index + 1].kind == "iri":
-            base = _resolve(toks[index + 1].text[1:-1], base)
+            base = resolve_iri(toks[index + 1].text[1:-1], base)
             index += 2
         elif tok.is_keyword("PREFIX") and index + 2 < len(toks) and toks[index + 2].kind == "iri":
-            prefixes[toks[index + 1].text.rstrip(":")] = _resolve(toks[index + 2].text[1:-1], base)
+            prefixes[toks[index + 1].text.rstrip(":")] = resolve_iri(
+                toks[index + 2].text[1:-1], base
+            )
             index += 3
         else:
             break
@@ -156,20 +158,20 @@ def _service_calls(
             continue  # the parser reports the incomplete clause
         target = toks[target_index]
         if target.kind == "iri":
-            calls.append(ServiceCall(_resolve(target.text[1:-1], base), target.text))
+            calls.append(ServiceCall(resolve_iri(target.text[1:-1], base), target.text))
         elif target.kind == "pname":
             prefix, _, local = target.text.partition(":")
             namespace = prefixes.get(prefix)
-            endpoint = namespace + _unescape_local(local) if namespace is not None else None
+            endpoint = namespace + unescape_local(local) if namespace is not None else None
             calls.append(ServiceCall(endpoint, target.text))
         else:
             calls.append(ServiceCall(None, target.text))
     return calls
 
 
-def _resolve(iri: str, base: str | None) -> str:
+def resolve_iri(iri: str, base: str | None) -> str:
     return urljoin(base, iri) if base else iri
 
 
-def _unescape_local(local: str) -> str:
+def unescape_local(local: str) -> str:
     return re.sub(r"\\(.)", r"\1", local)

@@ -137,6 +137,11 @@ def load_on_disk(
     store.flush()
     store.optimize()
     del store  # closes RocksDB before the build folder is renamed
+    return graph_sizes(quads)
+
+
+def graph_sizes(quads: Sequence[ox.Quad]) -> dict[str, int]:
+    """The number of quads in each named graph."""
     counts: dict[str, int] = {}
     for quad in quads:
         if isinstance(quad.graph_name, ox.NamedNode):

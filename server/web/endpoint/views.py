@@ -140,7 +140,7 @@ def _acceptable_types(
 
 def _result_response(outcome: Serialized, config: Config) -> Response:
     response = Response(outcome.body, status=200, content_type=outcome.media_type.content_type)
-    response.headers[ROW_CAP_HEADER] = str(config.max_rows)
+    response.headers[ROW_CAP_HEADER] = str(outcome.row_cap or config.max_rows)
     response.headers[TRUNCATED_HEADER] = "true" if outcome.truncated else "false"
     return response
 

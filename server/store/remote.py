@@ -1,0 +1,378 @@
+"""A build served by a remote SPARQL 1.1 engine (Virtuoso first): its data in the engine, its dumps,
+validation report and manifest in the store directory, as ``carekg build --into`` wrote them.
+
+Every query is pinned to carekg's graphs of the live build: the default graph is their union (the
+engine's own default graph would be every graph it holds, system graphs included) and ``GRAPH ?g``
+ranges over them only, by the protocol's ``default-graph-uri`` / ``named-graph-uri`` (always both:
+given one alone, Virtuoso ranges ``GRAPH ?g`` over every graph). The graphs carry versioned names in
+the engine (carekg.store.engine_manifest); the query's text and the results are renamed on the way
+(carekg.sparql.renaming), so a client only ever sees carekg's public graph names.
+
+The engine's traps, handled here rather than passed on: a result the engine cut at its row limit
+(Virtuoso's ``ResultSetMaxRows``, announced only by ``X-SPARQL-MaxRows``, or not at all for graphs)
+is announced as truncated; an "anytime" partial answer (``X-SQL-State: S1TAT``, or 206) and the
+engine's own timeout are 503s; blank-node labels the engine writes as IRIs (``nodeID://…``) are
+relabelled; the timeout is an HTTP timeout, never the engine's ``timeout`` parameter.
+"""
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..errors import CarekgError
+from ..sparql.execution import (
+    QueryFailed,
+    QueryJob,
+    QuerySyntaxError,
+    QueryTimeout,
+    check_dataset_iris,
+    syntax_error,
+)
+from ..sparql.renaming import NO_GRAPH, rename_query
+from ..sparql.results import Serialized, WritableResult, write_result
+from ..sparql.scan import scan_query
+from .built import BuiltStore
+from .engine_manifest import MANIFEST_GRAPH, MANIFEST_QUERY, EngineManifest
+from .manifest import BUILDS_FOLDER, Lease, NoBuildError
+from .protocol import GraphName, QueryResult, Subject, Term
+from .sparql_client import N_TRIPLES, RESULTS_JSON, EngineTimeout, Reply, SparqlClient
+
+log = logging.getLogger(__name__)
+
+IN_APP_TIMEOUT_SECONDS = 60.0  # pages' and counts' own queries
+MANIFEST_TIMEOUT_SECONDS = 10.0
+PARTIAL_STATE = "S1TAT"  # Virtuoso's SQL state of an "anytime" (partial) answer
+TIMEOUT_STATE = "S1T00"  # Virtuoso's SQL state of a query stopped at MaxQueryExecutionTime
+_UNSAFE_LABEL = re.compile(r"[^A-Za-z0-9_]")
+
+
+class NoEngineBuild(NoBuildError):
+    """The engine holds no carekg manifest, or it names a build the store directory lacks."""
+
+
+class PartialAnswer(QueryTimeout):
+    """The engine answered only part of the result (its "anytime" mode): refused, never passed on."""
+
+    def __init__(self, seconds: float):
+        super().__init__(seconds)
+        self.args = (
+            "the SPARQL engine stopped the query before it finished and offered a partial result, "
+            "which carekg does not pass on; narrow the query (fewer patterns, a LIMIT) and try again",
+        )
+
+
+class GraphNames:
+    """The renaming between carekg's public graph IRIs and a build's versioned names in the engine."""
+
+    def __init__(self, manifest: EngineManifest):
+        self.to_engine = dict(manifest.graphs)
+        self.from_engine = {v: k for k, v in manifest.graphs.items()}
+        self.default = manifest.default
+
+    def engine_term(self, term: Any) -> Any:
+        if isinstance(term, ox.NamedNode) and term.value in self.to_engine:
+            return ox.NamedNode(self.to_engine[term.value])
+        return term
+
+    def public_term(self, term: Any) -> Any:
+        if isinstance(term, ox.NamedNode) and term.value in self.from_engine:
+            return ox.NamedNode(self.from_engine[term.value])
+        if isinstance(term, ox.Literal) and term.value in self.from_engine:
+            return ox.Literal(self.from_engine[term.value], datatype=term.datatype)
+        return term
+
+    def engine_quad(self, quad: ox.Quad) -> ox.Quad:
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode):
+            engine_graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph = ox.NamedNode(
+                self.to_engine[graph.value]
+            )
+        else:
+            assert self.default is not None
+            engine_graph = ox.NamedNode(self.default)
+        return ox.Quad(
+            self.engine_term(quad.subject),
+            quad.predicate,
+            self.engine_term(quad.object),
+            engine_graph,
+        )
+
+    def public_triple(self, triple: ox.Triple) -> ox.Triple:
+        return ox.Triple(
+            self.public_term(triple.subject), triple.predicate, self.public_term(triple.object)
+        )
+
+    def public_json_results(self, body: bytes) -> bytes:
+        """SPARQL JSON results with versioned names made public and blank-node labels made safe."""
+        data = json.loads(body)
+        for row in data.get("results", {}).get("bindings", []):
+            for cell in row.values():
+                kind, value = cell.get("type"), cell.get("value")
+                if kind in ("uri", "literal", "typed-literal") and value in self.from_engine:
+                    cell["value"] = self.from_engine[value]
+                elif kind == "bnode":
+                    cell["value"] = safe_label(value)
+        return json.dumps(data).encode("utf-8")
+
+
+def safe_label(label: str) -> str:
+    """A blank-node label pyoxigraph accepts for one the engine wrote (Virtuoso: ``nodeID://b1``)."""
+    return _UNSAFE_LABEL.sub("_", label.removeprefix("nodeID://"))
+
+
+def read_engine_manifest(client: SparqlClient) -> EngineManifest | None:
+    """The engine's manifest, or None where it holds none (or none can be read just now)."""
+    reply = client.query(
+        MANIFEST_QUERY,
+        RESULTS_JSON,
+        MANIFEST_TIMEOUT_SECONDS,
+        default_graphs=[NO_GRAPH],
+        named_graphs=[MANIFEST_GRAPH],
+    )
+    if reply.status != 200:
+        raise CarekgError(
+            f"{client.query_url}: reading carekg's manifest failed with {reply.status}: "
+            f"{reply.text[:300]}"
+        )
+    bindings = json.loads(reply.body).get("results", {}).get("bindings", [])
+    if not bindings:
+        return None
+    try:
+        return EngineManifest.from_json(bindings[0]["m"]["value"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CarekgError(f"{client.query_url}: carekg's manifest is unreadable: {exc}") from None
+
+
+class RemoteStore(BuiltStore):
+    """One build, its data served by a remote engine; dumps and report from its build folder."""
+
+    def __init__(
+        self,
+        store_dir: Path,
+        client: SparqlClient,
+        engine_manifest: EngineManifest,
+        engine_max_rows: int = 0,
+    ):
+        build = store_dir.resolve() / BUILDS_FOLDER / engine_manifest.build
+        if not build.is_dir():
+            raise NoEngineBuild(
+                f"the engine at {client.query_url} serves carekg build {engine_manifest.build}, "
+                f"which is not in {store_dir}: serve with the --store directory that "
+                "`carekg build --into` wrote"
+            )
+        super().__init__(build, pool=None, store_dir=store_dir)
+        self.client = client
+        self.engine_manifest = engine_manifest
+        self.names = GraphNames(engine_manifest)
+        self.engine_max_rows = engine_max_rows
+        self._lease = Lease(build).acquire()
+        self._parser = threading.local()
+
+    # ---------------------------------------------------------------- the Store protocol
+
+    def quads(
+        self,
+        graph: str | GraphName | None = None,
+        *,
+        subject: Subject | None = None,
+        predicate: ox.NamedNode | None = None,
+        object: Term | None = None,
+    ) -> Iterator[ox.Quad]:
+        if any(isinstance(t, ox.BlankNode | ox.Triple) for t in (subject, object)):
+            return iter(())  # a blank node cannot be named in a query; carekg's data has none
+        if graph is None:
+            graphs = self.engine_manifest.engine_graphs
+        elif isinstance(graph, ox.DefaultGraph):
+            graphs = [self.names.default or NO_GRAPH]
+        else:
+            name = graph if isinstance(graph, str) else graph.value
+            graphs = [self.names.to_engine.get(name, NO_GRAPH)]
+        s = str(self.names.engine_term(subject)) if subject is not None else "?s"
+        p = str(predicate) if predicate is not None else "?p"
+        o = str(self.names.engine_term(object)) if object is not None else "?o"
+        text = f"SELECT * WHERE {{ GRAPH ?g {{ {s} {p} {o} }} }}"
+        reply = self.client.query(
+            text,
+            RESULTS_JSON,
+            IN_APP_TIMEOUT_SECONDS,
+            default_graphs=[NO_GRAPH],
+            named_graphs=graphs,
+        )
+        _raise_for(reply, IN_APP_TIMEOUT_SECONDS)
+        solutions = ox.parse_query_results(
+            self.names.public_json_results(reply.body), format=ox.QueryResultsFormat.JSON
+        )
+        assert isinstance(solutions, ox.QuerySolutions)
+        out = []
+        for row in solutions:
+            g = row["g"]
+            graph_name: ox.NamedNode | ox.DefaultGraph = (
+                ox.DefaultGraph() if g is None or g.value == self.names.default else g
+            )
+            out.append(
+                ox.Quad(
+                    subject if subject is not None else row["s"],
+                    predicate if predicate is not None else row["p"],
+                    object if object is not None else row["o"],
+                    graph_name,
+                )
+            )
+        return iter(out)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+        union_default: bool = True,
+    ) -> QueryResult:
+        form = scan_query(sparql).form
+        renamed = rename_query(sparql, self.names.to_engine.get)
+        if default_graphs or named_graphs:
+            defaults, nameds = (
+                self._engine_graphs(default_graphs),
+                self._engine_graphs(named_graphs),
+            )
+        elif renamed.names_dataset:
+            defaults, nameds = list(renamed.from_graphs), list(renamed.from_named_graphs)
+        elif union_default:
+            defaults, nameds = self.engine_manifest.engine_graphs, list(self.names.from_engine)
+        else:
+            defaults, nameds = [self.names.default or NO_GRAPH], list(self.names.from_engine)
+        is_graph = form in ("CONSTRUCT", "DESCRIBE")
+        reply = self.client.query(
+            renamed.text,
+            N_TRIPLES if is_graph else RESULTS_JSON,
+            IN_APP_TIMEOUT_SECONDS,
+            default_graphs=defaults or [NO_GRAPH],
+            named_graphs=nameds or [NO_GRAPH],
+        )
+        _raise_for(reply, IN_APP_TIMEOUT_SECONDS)
+        if is_graph:
+            return _as_query_triples(self._public_triples(reply.body))
+        return ox.parse_query_results(
+            self.names.public_json_results(reply.body), format=ox.QueryResultsFormat.JSON
+        )
+
+    def answer(self, job: QueryJob, timeout: float) -> Serialized:
+        check_dataset_iris(job)
+        self._check_syntax(job)
+        form = scan_query(job.query, job.base_iri).form
+        renamed = rename_query(job.query, self.names.to_engine.get, job.base_iri)
+        if job.default_graphs or job.named_graphs:
+            defaults = self._engine_graphs(job.default_graphs)
+            nameds = self._engine_graphs(job.named_graphs)
+        elif renamed.names_dataset:
+            defaults, nameds = list(renamed.from_graphs), list(renamed.from_named_graphs)
+        else:
+            defaults, nameds = self.engine_manifest.engine_graphs, list(self.names.from_engine)
+        is_graph = form in ("CONSTRUCT", "DESCRIBE")
+        try:
+            reply = self.client.query(
+                renamed.text,
+                N_TRIPLES if is_graph else RESULTS_JSON,
+                timeout,
+                default_graphs=defaults or [NO_GRAPH],
+                named_graphs=nameds or [NO_GRAPH],
+            )
+        except EngineTimeout:
+            raise QueryTimeout(timeout) from None
+        _raise_for(reply, timeout)
+        cap = job.max_rows
+        if self.engine_max_rows and self.engine_max_rows < cap:
+            cap = self.engine_max_rows
+        result: WritableResult
+        if is_graph:
+            result = self._public_triples(reply.body)
+            cut_by_engine = bool(self.engine_max_rows) and len(result) >= self.engine_max_rows
+        else:
+            result = ox.parse_query_results(
+                self.names.public_json_results(reply.body), format=ox.QueryResultsFormat.JSON
+            )
+            cut_by_engine = "X-SPARQL-MaxRows" in reply.headers
+        outcome = write_result(
+            result, job.results_type, job.graph_type, cap, dict(job.prefixes), cut_by_engine
+        )
+        return replace(outcome, row_cap=cap) if cap != job.max_rows else outcome
+
+    # ---------------------------------------------------------------- following the engine
+
+    def oxigraph(self) -> ox.Store:
+        raise RuntimeError("a remote store has no Oxigraph store of its own")
+
+    def successor(self) -> "RemoteStore | None":
+        """The engine's live build, if it is no longer this one (an unreadable or empty manifest,
+        as between a Graph Store PUT's delete and insert, changes nothing)."""
+        latest = read_engine_manifest(self.client)
+        if latest is None or latest.build == self.engine_manifest.build:
+            return None
+        assert self.store_dir is not None
+        return RemoteStore(self.store_dir, self.client, latest, self.engine_max_rows)
+
+    def close(self) -> None:
+        self._lease.release()
+
+    # ---------------------------------------------------------------- helpers
+
+    def _engine_graphs(self, public: Sequence[str]) -> list[str]:
+        """The versioned names of the public graphs a client named (a graph that is not carekg's
+        becomes the empty NO_GRAPH: the engine's other graphs stay out of reach)."""
+        return [self.names.to_engine.get(g, NO_GRAPH) for g in public]
+
+    def _public_triples(self, body: bytes) -> list[ox.Triple]:
+        return [self.names.public_triple(t) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]  # type: ignore[arg-type]
+
+    def _check_syntax(self, job: QueryJob) -> None:
+        """Parse the query as the embedded store would, so that a malformed query is refused with
+        the same line and column on both backends (on an empty store: nothing is evaluated)."""
+        parser: ox.Store | None = getattr(self._parser, "store", None)
+        if parser is None:
+            parser = self._parser.store = ox.Store()
+        try:
+            parser.query(job.query, base_iri=job.base_iri)
+        except SyntaxError as exc:
+            raise syntax_error(exc) from None
+
+
+def _raise_for(reply: Reply, timeout: float) -> None:
+    """The engine's answer as carekg's error, where it is not a complete result."""
+    state = reply.headers.get("X-SQL-State", "")
+    if reply.status == 206 or PARTIAL_STATE in state:
+        raise PartialAnswer(timeout)
+    if reply.status == 200:
+        return
+    text = reply.text
+    if TIMEOUT_STATE in state or TIMEOUT_STATE in text[:400]:
+        raise QueryTimeout(timeout)
+    message = " ".join(text.split())[:500]
+    if reply.status == 400:
+        raise QuerySyntaxError(f"the SPARQL engine refused the query: {message}")
+    raise QueryFailed(f"the SPARQL engine failed with {reply.status}: {message}")
+
+
+def _as_query_triples(triples: list[ox.Triple]) -> ox.QueryTriples:
+    """Triples as the QueryTriples an embedded CONSTRUCT returns (what in-app callers expect)."""
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    result = store.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QueryTriples)
+    return result
+
+
+def open_remote(store_dir: Path, client: SparqlClient, engine_max_rows: int = 0) -> RemoteStore:
+    """The engine's live build (NoEngineBuild if it holds none)."""
+    manifest = read_engine_manifest(client)
+    if manifest is None:
+        raise NoEngineBuild(
+            f"the engine at {client.query_url} holds no carekg build yet: run "
+            "`carekg build --into URL` (or --update-endpoint URL) first"
+        )
+    return RemoteStore(store_dir, client, manifest, engine_max_rows)
