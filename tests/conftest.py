@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pytest
 from carekg_process import RunningServer
+from engine_backend import BACKENDS, EngineBuild, engine_build
 from flask import Flask
 from flask.testing import FlaskClient
 
 from carekg.config import Config
 from carekg.dataset.build import build_store
 from carekg.store.embedded import EmbeddedStore
+from carekg.store.protocol import Store
 from carekg.web.app import create_app
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -18,10 +20,41 @@ RELEASE_TEXT = REPO_ROOT / "graph" / "sources" / "care-inspectorate-news-2109.tx
 
 
 @pytest.fixture(scope="session")
-def builtin_store() -> EmbeddedStore:
+def embedded_builtin_store() -> EmbeddedStore:
     """The shipped dataset (with its inferred graph) in a read-only embedded store, built once per
     test run, as `carekg build` builds it."""
     return build_store(Config(), validate_builtin=False)
+
+
+@pytest.fixture(scope="session")
+def builtin_store(embedded_builtin_store: EmbeddedStore) -> EmbeddedStore:
+    """The built-in graph on the embedded store (a module that runs on both backends overrides this
+    name with ``any_builtin_store``)."""
+    return embedded_builtin_store
+
+
+# ---- The same built-in graph served by a real Virtuoso (the remote backend, `--backend sparql`)
+
+
+@pytest.fixture(scope="session")
+def virtuoso_builtin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineBuild]:
+    """A private Virtuoso on loopback holding the built-in graph as `carekg build --update-endpoint`
+    loads it, and the store directory with that build's dumps and report."""
+    with engine_build(tmp_path_factory.mktemp("virtuoso-builtin"), []) as build:
+        yield build
+
+
+@pytest.fixture(scope="session")
+def remote_builtin_store(virtuoso_builtin: EngineBuild) -> Store:
+    return virtuoso_builtin.open_store()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def any_builtin_store(request: pytest.FixtureRequest) -> Store:
+    """The built-in graph on each backend in turn: the embedded store, then carekg over Virtuoso."""
+    name = "embedded_builtin_store" if request.param == "embedded" else "remote_builtin_store"
+    store: Store = request.getfixturevalue(name)
+    return store
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Every example query in server/queries/ runs on the built-in graph and returns the rows it should.
 
-Queries run on the real Oxigraph store with the default graph as the union of all graphs and no
-prefixes predefined, as a client's query would on /sparql.
+Queries run on each backend (the embedded Oxigraph store, and carekg over a real Virtuoso) with the
+default graph as the union of all graphs and no prefixes predefined, as a client's query would on
+/sparql.
 """
 
 # The data quotes its sources with typographic quotes and dashes; expected values keep them.
@@ -14,7 +15,7 @@ import pytest
 
 from carekg.rdf.namespaces import PREFIXES
 from carekg.sparql.examples import ExampleQuery, ExampleQueryError, example_queries, parse_example
-from carekg.store.embedded import EmbeddedStore
+from carekg.store.protocol import Store
 
 INSPECTION = "Joint inspection of services for children and young people in South Lanarkshire, 2014"
 PARTNERSHIP = "South Lanarkshire Community Planning Partnership"
@@ -29,7 +30,13 @@ QUOTATION = "https://w3id.org/carekg/id/quotation/south-lanarkshire-2014/"
 Row = dict[str, str | None]
 
 
-def run(store: EmbeddedStore, name: str) -> list[Row]:
+@pytest.fixture
+def builtin_store(any_builtin_store: Store) -> Store:
+    """Every example runs on both backends: the embedded store and carekg over Virtuoso."""
+    return any_builtin_store
+
+
+def run(store: Store, name: str) -> list[Row]:
     """The rows of example ``name``, each variable mapped to its term's lexical value."""
     example = next(q for q in example_queries() if q.name == name)
     solutions = store.query(example.text)
@@ -51,20 +58,20 @@ def test_there_are_at_least_eight_example_queries_with_titles_and_descriptions()
 
 @pytest.mark.parametrize("example", example_queries(), ids=lambda q: q.name)
 def test_example_parses_without_predefined_prefixes(
-    example: ExampleQuery, builtin_store: EmbeddedStore
+    example: ExampleQuery, builtin_store: Store
 ) -> None:
     result = builtin_store.query(example.text)
     assert isinstance(result, ox.QuerySolutions)
     assert list(result), f"{example.name} returned no rows"
 
 
-def test_example_queries_fail_without_their_own_prefixes(builtin_store: EmbeddedStore) -> None:
+def test_example_queries_fail_without_their_own_prefixes(builtin_store: Store) -> None:
     """The store predefines no prefix, so the tests above prove each query brings its own."""
     with pytest.raises(SyntaxError):
         builtin_store.query("SELECT * WHERE { ?s carekg:level ?o }")
 
 
-def test_grade_counts_lists_all_six_grades_in_order_of_level(builtin_store: EmbeddedStore) -> None:
+def test_grade_counts_lists_all_six_grades_in_order_of_level(builtin_store: Store) -> None:
     every = run(builtin_store, "grade-counts")
     assert len(every) == 20 * 6  # twenty inspections (the seed and the corpus), six grades each
     assert len({r["inspection"] for r in every}) == 20
@@ -86,7 +93,7 @@ def bodies(value: str | None) -> set[str]:
 
 
 def test_recommendations_lists_nine_with_stated_and_read_addressees_apart(
-    builtin_store: EmbeddedStore,
+    builtin_store: Store,
 ) -> None:
     """Only recommendation 6 names its bodies; 5 names none; the others are carekg's reading (issue 8)."""
     rows = run(builtin_store, "recommendations")
@@ -102,7 +109,7 @@ def test_recommendations_lists_nine_with_stated_and_read_addressees_apart(
     )
 
 
-def test_strengths_lists_the_four_key_strengths(builtin_store: EmbeddedStore) -> None:
+def test_strengths_lists_the_four_key_strengths(builtin_store: Store) -> None:
     rows = run(builtin_store, "strengths")
     assert [r["strength"] for r in rows] == [f"{STRENGTH}{n}" for n in range(1, 5)]
     assert [r["position"] for r in rows] == ["1", "2", "3", "4"]
@@ -118,7 +125,7 @@ def test_strengths_lists_the_four_key_strengths(builtin_store: EmbeddedStore) ->
     )
 
 
-def test_quotations_by_speaker_tells_people_from_the_report(builtin_store: EmbeddedStore) -> None:
+def test_quotations_by_speaker_tells_people_from_the_report(builtin_store: Store) -> None:
     rows = run(builtin_store, "quotations-by-speaker")
     by_speaker = [(r["speaker"], r["speakerKind"], r["quotation"]) for r in rows]
     assert by_speaker == [
@@ -129,7 +136,7 @@ def test_quotations_by_speaker_tells_people_from_the_report(builtin_store: Embed
 
 
 def test_inspectorates_and_roles_names_one_lead_and_three_partners(
-    builtin_store: EmbeddedStore,
+    builtin_store: Store,
 ) -> None:
     every = run(builtin_store, "inspectorates-and-roles")
     # Only where a page states the lead and partners: 13 of the 20 inspections (12 of the corpus, the seed).
@@ -146,7 +153,7 @@ def test_inspectorates_and_roles_names_one_lead_and_three_partners(
     ]
 
 
-def test_area_links_gives_codes_and_statistics_gov_scot(builtin_store: EmbeddedStore) -> None:
+def test_area_links_gives_codes_and_statistics_gov_scot(builtin_store: Store) -> None:
     every = run(builtin_store, "area-links")
     assert len(every) == 20
     assert all(
@@ -165,7 +172,7 @@ def test_area_links_gives_codes_and_statistics_gov_scot(builtin_store: EmbeddedS
     ]
 
 
-def test_recommendation_evidence_quotes_the_source_passage(builtin_store: EmbeddedStore) -> None:
+def test_recommendation_evidence_quotes_the_source_passage(builtin_store: Store) -> None:
     rows = run(builtin_store, "recommendation-evidence")
     assert [r["recommendation"] for r in rows] == [f"{RECOMMENDATION}{n}" for n in range(2, 11)]
     assert {r["source"] for r in rows} == {
@@ -183,7 +190,7 @@ def test_recommendation_evidence_quotes_the_source_passage(builtin_store: Embedd
 
 
 def test_care_leavers_finds_the_two_recommendations_that_mention_them(
-    builtin_store: EmbeddedStore,
+    builtin_store: Store,
 ) -> None:
     rows = run(builtin_store, "care-leavers")
     assert [(r["partnership"], r["addressee"], r["recommendation"]) for r in rows] == [
@@ -193,7 +200,7 @@ def test_care_leavers_finds_the_two_recommendations_that_mention_them(
     assert all("care leavers" in (r["text"] or "") for r in rows)
 
 
-def test_fieldwork_and_report_gives_two_separate_months(builtin_store: EmbeddedStore) -> None:
+def test_fieldwork_and_report_gives_two_separate_months(builtin_store: Store) -> None:
     every = run(builtin_store, "fieldwork-and-report")
     # Stated months of inspections whose report has a title from a report copy: five inspections.
     assert len({r["inspection"] for r in every}) == 5
@@ -207,7 +214,7 @@ def test_fieldwork_and_report_gives_two_separate_months(builtin_store: EmbeddedS
 
 
 def test_grades_by_year_sums_the_counts_of_each_years_inspections(
-    builtin_store: EmbeddedStore,
+    builtin_store: Store,
 ) -> None:
     rows = run(builtin_store, "grades-by-year")
     by_year = {
@@ -242,7 +249,7 @@ def test_grades_by_year_sums_the_counts_of_each_years_inspections(
 
 
 def test_weak_or_unsatisfactory_lists_the_eight_inspections_with_a_low_grade(
-    builtin_store: EmbeddedStore,
+    builtin_store: Store,
 ) -> None:
     rows = run(builtin_store, "weak-or-unsatisfactory")
     assert [(r["area"], r["grade"], r["indicators"]) for r in rows] == [
@@ -260,7 +267,7 @@ def test_weak_or_unsatisfactory_lists_the_eight_inspections_with_a_low_grade(
 
 
 def test_named_indicators_gives_each_named_grade_once_with_its_pages(
-    builtin_store: EmbeddedStore,
+    builtin_store: Store,
 ) -> None:
     rows = run(builtin_store, "named-indicators")
     assert len(rows) == 24  # 2+1+1+1+2+2+2+6+1+5+1 named grades in eleven inspections
@@ -278,7 +285,7 @@ def test_named_indicators_gives_each_named_grade_once_with_its_pages(
     assert all((r["pages"] or "").startswith("http") for r in rows)
 
 
-def test_conflicting_sources_lists_each_claim_with_its_page(builtin_store: EmbeddedStore) -> None:
+def test_conflicting_sources_lists_each_claim_with_its_page(builtin_store: Store) -> None:
     rows = run(builtin_store, "conflicting-sources")
     assert len(rows) == 14  # twelve claims, two of them made by two pages
     inverclyde = [r for r in rows if "Inverclyde" in (r["inspection"] or "")]

@@ -68,7 +68,7 @@ def load_into_engine(
             _load_graph(client, graph, triples)
             on_graph_loaded(graph)
             bar.update(1)
-    switch_engine_manifest(client, manifest)
+    switch_engine_manifest(client, manifest, previous)
     dropped = drop_stale_graphs(client, manifest)
     return EngineLoad(manifest, dropped, time.monotonic() - started)
 
@@ -91,21 +91,35 @@ def _load_graph(client: SparqlClient, graph: str, triples: list[ox.Triple]) -> N
         client.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}", LOAD_TIMEOUT_SECONDS)
 
 
-def switch_engine_manifest(client: SparqlClient, manifest: EngineManifest) -> None:
-    """Replace the engine manifest in one write: one SPARQL Update operation where there is an
-    update endpoint, else a Graph Store PUT of its one triple (a reader may then briefly find no
-    manifest, which it takes as "no change")."""
+def switch_engine_manifest(
+    client: SparqlClient, manifest: EngineManifest, replaces: EngineManifest | None
+) -> None:
+    """Replace the engine manifest (``replaces``: the one it holds now) in one write: one SPARQL
+    Update operation where there is an update endpoint, else a Graph Store PUT of its one triple (a
+    reader may then briefly find no manifest, which it takes as "no change")."""
     quad = manifest.as_quad()
-    triple = f"{quad.subject} {quad.predicate} {quad.object}"
-    if client.update_url is not None:
+    subject, predicate = quad.subject, quad.predicate
+    graph = f"GRAPH <{MANIFEST_GRAPH}>"
+    if client.update_url is None:
+        client.put_graph(
+            MANIFEST_GRAPH,
+            f"{subject} {predicate} {quad.object} .\n".encode(),
+            LOAD_TIMEOUT_SECONDS,
+        )
+    elif replaces is None:
         client.update(
-            f"DELETE {{ GRAPH <{MANIFEST_GRAPH}> {{ ?s ?p ?o }} }}\n"
-            f"INSERT {{ GRAPH <{MANIFEST_GRAPH}> {{ {triple} }} }}\n"
-            f"WHERE {{ OPTIONAL {{ GRAPH <{MANIFEST_GRAPH}> {{ ?s ?p ?o }} }} }}",
+            f"INSERT DATA {{ {graph} {{ {subject} {predicate} {quad.object} }} }}",
             LOAD_TIMEOUT_SECONDS,
         )
     else:
-        client.put_graph(MANIFEST_GRAPH, f"{triple} .\n".encode(), LOAD_TIMEOUT_SECONDS)
+        # The WHERE clause must match: Virtuoso inserts nothing when it matches no row, even with an
+        # OPTIONAL that should give one empty row (seen with 7.2.5 on an empty manifest graph).
+        client.update(
+            f"DELETE {{ {graph} {{ {subject} {predicate} ?old }} }}\n"
+            f"INSERT {{ {graph} {{ {subject} {predicate} {quad.object} }} }}\n"
+            f"WHERE {{ {graph} {{ {subject} {predicate} ?old }} }}",
+            LOAD_TIMEOUT_SECONDS,
+        )
 
 
 def drop_stale_graphs(client: SparqlClient, manifest: EngineManifest) -> list[str]:

@@ -234,6 +234,7 @@ class RemoteStore(BuiltStore):
         named_graphs: Sequence[str] = (),
         union_default: bool = True,
     ) -> QueryResult:
+        self._parse(sparql)  # a malformed query raises SyntaxError here, as on the embedded store
         form = scan_query(sparql).form
         renamed = rename_query(sparql, self.names.to_engine.get)
         if default_graphs or named_graphs:
@@ -331,15 +332,18 @@ class RemoteStore(BuiltStore):
         return [self.names.public_triple(t) for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]  # type: ignore[arg-type]
 
     def _check_syntax(self, job: QueryJob) -> None:
-        """Parse the query as the embedded store would, so that a malformed query is refused with
-        the same line and column on both backends (on an empty store: nothing is evaluated)."""
+        """A malformed client query is refused with the same line and column on both backends."""
+        try:
+            self._parse(job.query, job.base_iri)
+        except SyntaxError as exc:
+            raise syntax_error(exc) from None
+
+    def _parse(self, query: str, base_iri: str | None = None) -> None:
+        """Parse ``query`` as the embedded store would (on an empty store: nothing is evaluated)."""
         parser: ox.Store | None = getattr(self._parser, "store", None)
         if parser is None:
             parser = self._parser.store = ox.Store()
-        try:
-            parser.query(job.query, base_iri=job.base_iri)
-        except SyntaxError as exc:
-            raise syntax_error(exc) from None
+        parser.query(query, base_iri=base_iri)
 
 
 def _raise_for(reply: Reply, timeout: float) -> None:
