@@ -96,12 +96,38 @@ def w3c_graphs() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def w3c_server(w3c_dataset: Path) -> Iterator[RunningServer]:
+def w3c_embedded_server(w3c_dataset: Path) -> Iterator[RunningServer]:
     """A real `carekg serve --data <W3C dataset>` on a free loopback port, for the whole run."""
     from carekg_process import carekg_serve
 
     with carekg_serve(["--data", str(w3c_dataset)], w3c_dataset.with_suffix(".log")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def w3c_remote_server(
+    w3c_dataset: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    """A real `carekg serve --backend sparql` over a Virtuoso that `carekg build <W3C dataset>
+    --update-endpoint` loaded, for the whole run."""
+    from carekg_process import carekg_serve
+
+    log = w3c_dataset.with_name("serve-virtuoso.log")
+    with (
+        engine_build(tmp_path_factory.mktemp("virtuoso-w3c"), [w3c_dataset]) as build,
+        carekg_serve(build.serve_args, log) as server,
+    ):
+        yield server
+
+
+W3C_SERVERS = {"embedded": "w3c_embedded_server", "virtuoso": "w3c_remote_server"}
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def w3c_server(request: pytest.FixtureRequest) -> RunningServer:
+    """The W3C dataset's real server on each backend in turn."""
+    server: RunningServer = request.getfixturevalue(W3C_SERVERS[request.param])
+    return server
 
 
 # ---- A real `carekg serve` of the built-in graph, shared by the endpoint, UI and client tests

@@ -1,4 +1,5 @@
-"""Crawl the whole site from the home page: no broken links, and every /id/ IRI of the data reached."""
+"""Crawl the whole site from the home page, on each backend: no broken links, and every /id/ IRI of the
+data reached."""
 
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
@@ -9,13 +10,13 @@ from site_crawler import CrawlResult, crawl
 
 from carekg.config import Config
 from carekg.rdf.namespaces import BASE_IRI
-from carekg.store.embedded import EmbeddedStore
+from carekg.store.protocol import Store
 from carekg.web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def site(builtin_store: EmbeddedStore) -> Iterator[Flask]:
-    application = create_app(Config(), store=builtin_store)
+def site(any_builtin_store: Store) -> Iterator[Flask]:
+    application = create_app(Config(), store=any_builtin_store)
     application.config["TESTING"] = True
     yield application
 
@@ -31,7 +32,7 @@ def crawled_accepting_only_html(site: Flask) -> CrawlResult:
     return crawl(site.test_client(), accept="text/html")
 
 
-def data_iris_under(store: EmbeddedStore, root: str) -> set[str]:
+def data_iris_under(store: Store, root: str) -> set[str]:
     iris = set()
     for quad in store.quads():
         for term in (quad.subject, quad.object):
@@ -47,9 +48,9 @@ def test_crawl_from_the_home_page_finds_no_broken_link(crawled: CrawlResult) -> 
 
 
 def test_crawl_reaches_every_id_iri_of_the_data(
-    crawled: CrawlResult, builtin_store: EmbeddedStore
+    crawled: CrawlResult, any_builtin_store: Store
 ) -> None:
-    wanted = data_iris_under(builtin_store, BASE_IRI + "id/")
+    wanted = data_iris_under(any_builtin_store, BASE_IRI + "id/")
     reached = {
         BASE_IRI + unquote(urlsplit(url).path).lstrip("/")
         for url, status in crawled.visited.items()
@@ -60,9 +61,9 @@ def test_crawl_reaches_every_id_iri_of_the_data(
 
 
 def test_crawl_reaches_every_ontology_term_and_named_graph(
-    crawled: CrawlResult, builtin_store: EmbeddedStore
+    crawled: CrawlResult, any_builtin_store: Store
 ) -> None:
-    wanted = data_iris_under(builtin_store, BASE_IRI + "def/") | set(builtin_store.named_graphs())
+    wanted = data_iris_under(any_builtin_store, BASE_IRI + "def/") | set(any_builtin_store.named_graphs())
     wanted.discard(BASE_IRI + "def/")  # the namespace itself, reached as /def
     reached = {BASE_IRI + unquote(url).lstrip("/") for url in crawled.visited}
     assert sorted(wanted - reached) == []

@@ -89,11 +89,18 @@ def w3c_flask_client(w3c_dataset: Path) -> FlaskClient:
     return client
 
 
-@pytest.fixture(params=["serve", "flask"])
+TARGETS = {
+    "serve": "w3c_embedded_server",
+    "serve-virtuoso": "w3c_remote_server",
+    "flask": "w3c_flask_client",
+}
+
+
+@pytest.fixture(params=list(TARGETS))
 def w3c_target(request: pytest.FixtureRequest) -> RunningServer | FlaskClient:
-    """The real `carekg serve --data` process, or Flask's test client on the same data."""
-    fixture = "w3c_server" if request.param == "serve" else "w3c_flask_client"
-    target: RunningServer | FlaskClient = request.getfixturevalue(fixture)
+    """The real `carekg serve --data` process, `carekg serve --backend sparql` over Virtuoso loaded
+    with the same data, or Flask's test client on the same data."""
+    target: RunningServer | FlaskClient = request.getfixturevalue(TARGETS[request.param])
     return target
 
 

@@ -86,9 +86,17 @@ def _load_graph(client: SparqlClient, graph: str, triples: list[ox.Triple]) -> N
         return
     client.update(f"DROP SILENT GRAPH <{graph}>", LOAD_TIMEOUT_SECONDS)
     size = len(triples) if whole else UPDATE_CHUNK
-    for start in range(0, len(triples), size):
-        body = _ntriples(triples[start : start + size]).decode("utf-8")
-        client.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}", LOAD_TIMEOUT_SECONDS)
+    # Virtuoso 7.2's INSERT DATA gives literals of one lexical form one datatype per request (with
+    # "1"^^xsd:nonNegativeInteger and true, both become one of them), so each request holds the
+    # literals of one datatype only; the Graph Store Protocol's loader has no such fault.
+    by_datatype: dict[str, list[ox.Triple]] = {}
+    for triple in triples:
+        kind = triple.object.datatype.value if isinstance(triple.object, ox.Literal) else ""
+        by_datatype.setdefault(kind, []).append(triple)
+    for group in by_datatype.values():
+        for start in range(0, len(group), size):
+            body = _ntriples(group[start : start + size]).decode("utf-8")
+            client.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}", LOAD_TIMEOUT_SECONDS)
 
 
 def switch_engine_manifest(

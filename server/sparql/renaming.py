@@ -4,8 +4,9 @@ On a remote engine each of carekg's graphs is loaded under a versioned name (see
 carekg.store.remote), and every occurrence of a public graph IRI in the data is renamed with it. A
 client's query is renamed the same way before it is sent: every IRI token (written in full, relative
 to the query's BASE, or as a prefixed name) that names one of carekg's graphs becomes the versioned
-IRI, and every IRI after ``FROM`` / ``FROM NAMED`` that names none of them becomes ``NO_GRAPH``, a
-graph that holds nothing, so that no query reaches the engine's other graphs. Strings, comments and
+IRI, and every IRI after ``FROM``, ``FROM NAMED`` or ``GRAPH`` that names none of them becomes
+``NO_GRAPH``, a graph that holds nothing, so that no query reaches the engine's other graphs. Relative IRIs are
+written resolved against the query's base (the engine is not told carekg's). Strings, comments and
 the prologue's own IRIs are left as written.
 """
 
@@ -57,17 +58,25 @@ def rename_query(
         before_last = previous[-2] if len(previous) > 1 else ""
         if last == "PREFIX":
             pass  # the prefix being declared
-        elif kind == "iri" and last == "BASE":
-            base = iri
-        elif kind == "iri" and before_last == "PREFIX":
-            prefixes[last.rstrip(":")] = iri or ""
+        elif kind == "iri" and (last == "BASE" or before_last == "PREFIX"):
+            if last == "BASE":
+                base = iri
+            else:
+                prefixes[last.rstrip(":")] = iri or ""
+            if f"<{iri}>" != token:  # resolved here, as the rest of the query is
+                pieces += [text[position : match.start()], f"<{iri}>"]
+                position = match.end()
         elif iri is not None:
             renamed = rename(iri)
             in_from = last == "FROM" or (last == "NAMED" and before_last == "FROM")
             if in_from:
                 renamed = renamed or NO_GRAPH
                 (from_named if last == "NAMED" else from_graphs).append(renamed)
-            if renamed is not None and renamed != iri:
+            elif last == "GRAPH":
+                renamed = renamed or NO_GRAPH
+            if renamed is None and kind == "iri":
+                renamed = iri  # a relative IRI is sent resolved: the engine knows no base
+            if renamed is not None and f"<{renamed}>" != token:
                 pieces.append(text[position : match.start()])
                 pieces.append(f"<{renamed}>")
                 position = match.end()

@@ -19,6 +19,7 @@ import json
 import logging
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -39,7 +40,13 @@ from ..sparql.renaming import NO_GRAPH, rename_query
 from ..sparql.results import Serialized, WritableResult, write_result
 from ..sparql.scan import scan_query
 from .built import BuiltStore
-from .engine_manifest import MANIFEST_GRAPH, MANIFEST_QUERY, EngineManifest
+from .engine_manifest import (
+    MANIFEST_GRAPH,
+    MANIFEST_PREDICATE,
+    MANIFEST_QUERY,
+    MANIFEST_SUBJECT,
+    EngineManifest,
+)
 from .manifest import BUILDS_FOLDER, Lease, NoBuildError
 from .protocol import GraphName, QueryResult, Subject, Term
 from .sparql_client import N_TRIPLES, RESULTS_JSON, EngineTimeout, Reply, SparqlClient
@@ -47,6 +54,7 @@ from .sparql_client import N_TRIPLES, RESULTS_JSON, EngineTimeout, Reply, Sparql
 log = logging.getLogger(__name__)
 
 IN_APP_TIMEOUT_SECONDS = 60.0  # pages' and counts' own queries
+MEMO_ENTRIES = 50_000  # answers to carekg's own queries remembered per build (pages re-ask them)
 MANIFEST_TIMEOUT_SECONDS = 10.0
 PARTIAL_STATE = "S1TAT"  # Virtuoso's SQL state of an "anytime" (partial) answer
 TIMEOUT_STATE = "S1T00"  # Virtuoso's SQL state of a query stopped at MaxQueryExecutionTime
@@ -68,10 +76,46 @@ class PartialAnswer(QueryTimeout):
         )
 
 
+_STRING_TYPES = frozenset(
+    {
+        "http://www.w3.org/2001/XMLSchema#string",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+    }
+)
+
+
+class CanonicalLiterals:
+    """Typed literals as the embedded store gives them back: Oxigraph keeps a canonical form (``true``
+    for Virtuoso's ``"1"^^xsd:boolean``; ``xsd:integer`` for every type derived from it, where
+    Virtuoso keeps ``xsd:nonNegativeInteger``), so both backends answer the same terms."""
+
+    def __init__(self, entries: int = 10_000):
+        self.entries = entries
+        self._known: dict[tuple[str, str], tuple[str, str]] = {}
+        self._lock = threading.Lock()
+
+    def canonical(self, value: str, datatype: str) -> tuple[str, str]:
+        key = (value, datatype)
+        found = self._known.get(key)
+        if found is None:
+            scratch = ox.Store()
+            literal = ox.Literal(value, datatype=ox.NamedNode(datatype))
+            scratch.add(ox.Quad(MANIFEST_SUBJECT, MANIFEST_PREDICATE, literal))
+            stored = next(iter(scratch)).object
+            assert isinstance(stored, ox.Literal)
+            found = (stored.value, stored.datatype.value)
+            with self._lock:
+                if len(self._known) >= self.entries:
+                    self._known.clear()
+                self._known[key] = found
+        return found
+
+
 class GraphNames:
     """The renaming between carekg's public graph IRIs and a build's versioned names in the engine."""
 
     def __init__(self, manifest: EngineManifest):
+        self.literals = CanonicalLiterals()
         self.to_engine = dict(manifest.graphs)
         self.from_engine = {v: k for k, v in manifest.graphs.items()}
         self.default = manifest.default
@@ -84,8 +128,12 @@ class GraphNames:
     def public_term(self, term: Any) -> Any:
         if isinstance(term, ox.NamedNode) and term.value in self.from_engine:
             return ox.NamedNode(self.from_engine[term.value])
-        if isinstance(term, ox.Literal) and term.value in self.from_engine:
-            return ox.Literal(self.from_engine[term.value], datatype=term.datatype)
+        if isinstance(term, ox.Literal):
+            if term.value in self.from_engine:
+                return ox.Literal(self.from_engine[term.value], datatype=term.datatype)
+            if term.language is None and term.datatype.value not in _STRING_TYPES:
+                value, datatype = self.literals.canonical(term.value, term.datatype.value)
+                return ox.Literal(value, datatype=ox.NamedNode(datatype))
         return term
 
     def engine_quad(self, quad: ox.Quad) -> ox.Quad:
@@ -117,9 +165,20 @@ class GraphNames:
                 kind, value = cell.get("type"), cell.get("value")
                 if kind in ("uri", "literal", "typed-literal") and value in self.from_engine:
                     cell["value"] = self.from_engine[value]
+                elif "datatype" in cell and cell["datatype"] not in _STRING_TYPES:
+                    cell["value"], cell["datatype"] = self.literals.canonical(
+                        value, cell["datatype"]
+                    )
                 elif kind == "bnode":
                     cell["value"] = safe_label(value)
         return json.dumps(data).encode("utf-8")
+
+
+def with_no_graph(named: Sequence[str]) -> list[str]:
+    """The named graphs to send: always NO_GRAPH among them. Given ``GRAPH <g>`` for a graph outside
+    the named graphs, Virtuoso 7.2 answers ASK with true and COUNT(*) with 1 whatever ``g`` holds; a
+    foreign ``g`` is renamed NO_GRAPH (carekg.sparql.renaming), which is then inside, and empty."""
+    return [*dict.fromkeys([*named, NO_GRAPH])]
 
 
 def safe_label(label: str) -> str:
@@ -174,6 +233,8 @@ class RemoteStore(BuiltStore):
         self.engine_max_rows = engine_max_rows
         self._lease = Lease(build).acquire()
         self._parser = threading.local()
+        # A build never changes, so what the engine answered for it holds until the next build.
+        self._answers: ReplyMemo = ReplyMemo(MEMO_ENTRIES)
 
     # ---------------------------------------------------------------- the Store protocol
 
@@ -198,17 +259,8 @@ class RemoteStore(BuiltStore):
         p = str(predicate) if predicate is not None else "?p"
         o = str(self.names.engine_term(object)) if object is not None else "?o"
         text = f"SELECT * WHERE {{ GRAPH ?g {{ {s} {p} {o} }} }}"
-        reply = self.client.query(
-            text,
-            RESULTS_JSON,
-            IN_APP_TIMEOUT_SECONDS,
-            default_graphs=[NO_GRAPH],
-            named_graphs=graphs,
-        )
-        _raise_for(reply, IN_APP_TIMEOUT_SECONDS)
-        solutions = ox.parse_query_results(
-            self.names.public_json_results(reply.body), format=ox.QueryResultsFormat.JSON
-        )
+        body = self._in_app_reply(text, RESULTS_JSON, [NO_GRAPH], with_no_graph(graphs))
+        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         assert isinstance(solutions, ox.QuerySolutions)
         out = []
         for row in solutions:
@@ -249,19 +301,15 @@ class RemoteStore(BuiltStore):
         else:
             defaults, nameds = [self.names.default or NO_GRAPH], list(self.names.from_engine)
         is_graph = form in ("CONSTRUCT", "DESCRIBE")
-        reply = self.client.query(
+        body = self._in_app_reply(
             renamed.text,
             N_TRIPLES if is_graph else RESULTS_JSON,
-            IN_APP_TIMEOUT_SECONDS,
-            default_graphs=defaults or [NO_GRAPH],
-            named_graphs=nameds or [NO_GRAPH],
+            defaults or [NO_GRAPH],
+            with_no_graph(nameds),
         )
-        _raise_for(reply, IN_APP_TIMEOUT_SECONDS)
         if is_graph:
-            return _as_query_triples(self._public_triples(reply.body))
-        return ox.parse_query_results(
-            self.names.public_json_results(reply.body), format=ox.QueryResultsFormat.JSON
-        )
+            return _as_query_triples(self._public_triples(body))
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
 
     def answer(self, job: QueryJob, timeout: float) -> Serialized:
         check_dataset_iris(job)
@@ -282,7 +330,7 @@ class RemoteStore(BuiltStore):
                 N_TRIPLES if is_graph else RESULTS_JSON,
                 timeout,
                 default_graphs=defaults or [NO_GRAPH],
-                named_graphs=nameds or [NO_GRAPH],
+                named_graphs=with_no_graph(nameds),
             )
         except EngineTimeout:
             raise QueryTimeout(timeout) from None
@@ -323,6 +371,22 @@ class RemoteStore(BuiltStore):
 
     # ---------------------------------------------------------------- helpers
 
+    def _in_app_reply(
+        self, text: str, accept: str, defaults: list[str], nameds: list[str]
+    ) -> bytes:
+        """The engine's answer to one of carekg's own queries (JSON results with public names, or
+        N-Triples as sent), remembered for this build."""
+        key = (text, accept, tuple(defaults), tuple(nameds))
+        body = self._answers.get(key)
+        if body is None:
+            reply = self.client.query(
+                text, accept, IN_APP_TIMEOUT_SECONDS, default_graphs=defaults, named_graphs=nameds
+            )
+            _raise_for(reply, IN_APP_TIMEOUT_SECONDS)
+            body = reply.body if accept == N_TRIPLES else self.names.public_json_results(reply.body)
+            self._answers.put(key, body)
+        return body
+
     def _engine_graphs(self, public: Sequence[str]) -> list[str]:
         """The versioned names of the public graphs a client named (a graph that is not carekg's
         becomes the empty NO_GRAPH: the engine's other graphs stay out of reach)."""
@@ -344,6 +408,28 @@ class RemoteStore(BuiltStore):
         if parser is None:
             parser = self._parser.store = ox.Store()
         parser.query(query, base_iri=base_iri)
+
+
+class ReplyMemo:
+    """A bounded, thread-safe memory of answers (least recently used go first)."""
+
+    def __init__(self, entries: int):
+        self.entries = entries
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+
+    def get(self, key: tuple[object, ...]) -> bytes | None:
+        with self._lock:
+            body = self._items.get(key)
+            if body is not None:
+                self._items.move_to_end(key)
+            return body
+
+    def put(self, key: tuple[object, ...], body: bytes) -> None:
+        with self._lock:
+            self._items[key] = body
+            while len(self._items) > self.entries:
+                self._items.popitem(last=False)
 
 
 def _raise_for(reply: Reply, timeout: float) -> None:

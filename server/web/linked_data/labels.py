@@ -132,13 +132,14 @@ class Labeller:
         return Value(str(term))
 
     def _find_label(self, iri: str) -> str | None:
-        node = ox.NamedNode(iri)
+        # One read of the subject's statements, not one per name predicate: on a remote store each
+        # read is a round trip, and known() reads the same statements.
+        by_predicate: dict[str, list[ox.Literal]] = {}
+        for quad in self.store.quads(subject=ox.NamedNode(iri)):
+            if isinstance(quad.object, ox.Literal):
+                by_predicate.setdefault(quad.predicate.value, []).append(quad.object)
         for predicate in NAME_PREDICATES:
-            literals = [
-                q.object
-                for q in self.store.quads(subject=node, predicate=predicate)
-                if isinstance(q.object, ox.Literal)
-            ]
+            literals = by_predicate.get(predicate.value)
             if literals:
                 preferred = [lit for lit in literals if lit.language in (None, "en")] or literals
                 return min(lit.value for lit in preferred)

@@ -1,0 +1,331 @@
+"""carekg over a real Virtuoso (`carekg build --update-endpoint`, `carekg serve --backend sparql`): the
+dataset is pinned to carekg's graphs, a switch of builds is whole, a load killed half-way loses nothing,
+and the engine's traps (silent row cuts, partial "anytime" answers, its timeout) reach no client as
+wrong answers. The tests shared with the embedded store (example queries, the crawl, the W3C protocol
+and service description cases) run on both backends through the ``any_builtin_store`` and
+``w3c_server`` fixtures."""
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+import rdflib
+from engine_backend import SETTINGS, EngineBuild, carekg_build_into, engine_build, loader_env
+from flask.testing import FlaskClient
+from rdflib.compare import isomorphic
+from test_dumps import RDFLIB_FORMATS
+from virtuoso_process import graph_store_put
+
+from carekg.config import Config
+from carekg.rdf.formats import RDF_GRAPH_FORMATS, by_name
+from carekg.rdf.terms import to_rdflib
+from carekg.sparql.execution import QueryJob, QuerySyntaxError, QueryTimeout
+from carekg.store.embedded import EmbeddedStore
+from carekg.store.engine_manifest import VERSIONED_PREFIX
+from carekg.store.remote import PartialAnswer, RemoteStore, _raise_for, open_remote
+from carekg.store.sparql_client import Reply, SparqlClient
+from carekg.web.app import create_app
+from carekg.web.errors import status_of
+
+FOREIGN_GRAPH = "urn:publisher:other-data"
+COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+GRAPHS = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+
+
+def count(store: RemoteStore | EmbeddedStore, query: str = COUNT_ALL) -> int:
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    term = next(iter(solutions))["n"]
+    assert isinstance(term, ox.Literal)
+    return int(term.value)
+
+
+def graphs_seen(store: RemoteStore | EmbeddedStore) -> list[str]:
+    solutions = store.query(GRAPHS)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [row["g"].value for row in solutions]  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="module")
+def remote_store(virtuoso_builtin: EngineBuild) -> RemoteStore:
+    return virtuoso_builtin.open_store()
+
+
+@pytest.fixture(scope="module")
+def remote_client(remote_store: RemoteStore) -> FlaskClient:
+    app = create_app(Config(backend="sparql"), store=remote_store)
+    app.config["TESTING"] = True
+    return app.test_client()
+
+
+def test_the_engine_holds_versioned_graphs_but_clients_see_only_public_names(
+    virtuoso_builtin: EngineBuild, remote_store: RemoteStore, builtin_store: EmbeddedStore
+) -> None:
+    raw = SparqlClient(virtuoso_builtin.virtuoso.query_endpoint).query(
+        GRAPHS, "application/sparql-results+json", 30
+    )
+    in_engine = [b["g"]["value"] for b in json.loads(raw.body)["results"]["bindings"]]
+    assert sum(g.startswith(VERSIONED_PREFIX) for g in in_engine) == len(
+        builtin_store.named_graphs()
+    )
+    seen = graphs_seen(remote_store)
+    assert seen == graphs_seen(builtin_store) == sorted(builtin_store.named_graphs())
+    assert not any(VERSIONED_PREFIX in g for g in seen)
+    assert count(remote_store) == count(builtin_store)
+
+
+def test_the_publishers_other_graphs_stay_out_of_every_query(
+    virtuoso_builtin: EngineBuild, remote_store: RemoteStore, builtin_store: EmbeddedStore
+) -> None:
+    answer = graph_store_put(
+        virtuoso_builtin.virtuoso, FOREIGN_GRAPH, b"<urn:x:s> <urn:x:p> <urn:x:o> .\n"
+    )
+    assert answer.status in (200, 201, 204), answer.text
+    assert count(remote_store) == count(builtin_store)
+    assert FOREIGN_GRAPH not in graphs_seen(remote_store)
+    from_foreign = f"SELECT (COUNT(*) AS ?n) FROM <{FOREIGN_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    assert count(remote_store, from_foreign) == 0
+    in_foreign = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{FOREIGN_GRAPH}> {{ ?s ?p ?o }} }}"
+    assert count(remote_store, in_foreign) == 0
+    assert not bool(remote_store.query(f"ASK {{ GRAPH <{FOREIGN_GRAPH}> {{ ?s ?p ?o }} }}"))
+    rows = remote_store.query(f"SELECT * WHERE {{ GRAPH <{FOREIGN_GRAPH}> {{ ?s ?p ?o }} }}")
+    assert isinstance(rows, ox.QuerySolutions) and list(rows) == []
+    # Virtuoso's own system graph, visible to a query without a dataset, is not either.
+    system = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <http://www.openlinksw.com/schemas/virtrdf#> { ?s ?p ?o } }"
+    assert count(remote_store, system) == 0
+
+
+def test_a_client_query_naming_a_graph_by_its_public_iri_reads_that_graph(
+    remote_client: FlaskClient, builtin_store: EmbeddedStore
+) -> None:
+    graph = "https://w3id.org/carekg/graph/south-lanarkshire-2014"
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    reply = remote_client.get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert reply.status_code == 200
+    n = int(reply.get_json()["results"]["bindings"][0]["n"]["value"])
+    assert n == len(list(builtin_store.quads(graph))) > 0
+
+
+def test_a_malformed_query_is_refused_with_the_same_position_on_both_backends(
+    remote_store: RemoteStore, builtin_store: EmbeddedStore
+) -> None:
+    job = QueryJob("SELECT * WHERE {\n  ?s ?p ", by_name("json"), None)
+    with pytest.raises(QuerySyntaxError) as remote:
+        remote_store.answer(job, 10)
+    with pytest.raises(QuerySyntaxError) as embedded:
+        builtin_store.answer(job, 10)
+    assert (remote.value.line, remote.value.column) == (embedded.value.line, embedded.value.column)
+    assert remote.value.line == 2
+
+
+def test_a_select_the_engine_cut_at_its_row_limit_is_announced_as_truncated(
+    remote_client: FlaskClient,
+) -> None:
+    # Far more rows than Virtuoso's ResultSetMaxRows: it stops there and says so only in a header.
+    query = "SELECT ?a ?b WHERE { ?a ?p ?x . ?b ?q ?y }"
+    reply = remote_client.get(
+        "/sparql",
+        query_string={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert reply.status_code == 200
+    assert len(reply.get_json()["results"]["bindings"]) == SETTINGS.result_set_max_rows
+    assert reply.headers["X-Carekg-Truncated"] == "true"
+    assert reply.headers["X-Carekg-Row-Cap"] == str(SETTINGS.result_set_max_rows)
+
+
+def test_a_construct_the_engine_cut_silently_is_announced_as_truncated(
+    remote_client: FlaskClient,
+) -> None:
+    query = "CONSTRUCT { ?a <urn:x:with> ?b } WHERE { ?a ?p ?x . ?b ?q ?y }"
+    reply = remote_client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": "application/n-triples"}
+    )
+    assert reply.status_code == 200
+    assert reply.headers["X-Carekg-Truncated"] == "true"
+    assert reply.data.startswith(b"# ")  # the truncation note, as for carekg's own cap
+
+
+def test_a_result_within_the_engines_limit_is_not_marked_truncated(
+    remote_client: FlaskClient,
+) -> None:
+    reply = remote_client.get(
+        "/sparql",
+        query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert reply.status_code == 200
+    assert len(reply.get_json()["results"]["bindings"]) == 5
+    assert reply.headers["X-Carekg-Truncated"] == "false"
+
+
+def test_a_slow_query_is_stopped_by_the_http_timeout_and_answered_503(
+    remote_store: RemoteStore,
+) -> None:
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z }"
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout) as stopped:
+        remote_store.answer(QueryJob(slow, by_name("json"), None), 1.0)
+    assert time.monotonic() - started < 5
+    assert status_of(stopped.value) == 503
+
+
+@pytest.mark.parametrize(
+    ("status", "headers"),
+    [(200, {"X-SQL-State": "S1TAT"}), (206, {}), (206, {"X-SQL-State": "S1TAT"})],
+)
+def test_an_anytime_partial_answer_is_never_passed_on(status: int, headers: dict[str, str]) -> None:
+    """Virtuoso's "anytime" mode answers part of a result with these marks (carekg never asks for it:
+    it sends no `timeout` parameter); whatever the engine's settings, such an answer is a 503."""
+    reply = Reply(
+        status, httpx.Headers(headers), b'{"head":{"vars":["n"]},"results":{"bindings":[]}}'
+    )
+    with pytest.raises(PartialAnswer) as refused:
+        _raise_for(reply, 30)
+    assert status_of(refused.value) == 503
+    assert "partial" in str(refused.value)
+
+
+def test_queries_sent_to_the_engine_carry_no_timeout_parameter(
+    virtuoso_builtin: EngineBuild, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = virtuoso_builtin.open_store()
+    sent: list[bytes] = []
+    original = httpx.Client.request
+
+    def spy(self: httpx.Client, method: str, url: str, **kwargs: object) -> httpx.Response:
+        sent.append(kwargs.get("content") or b"")  # type: ignore[arg-type]
+        return original(self, method, url, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx.Client, "request", spy)
+    store.answer(QueryJob("SELECT * WHERE { ?s ?p ?o } LIMIT 1", by_name("json"), None), 30)
+    assert sent and all(b"timeout=" not in body for body in sent)
+    assert all(b"default-graph-uri=" in body and b"named-graph-uri=" in body for body in sent)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's parsers, on their own API
+@pytest.mark.parametrize("rdf_format", RDF_GRAPH_FORMATS, ids=lambda f: f.dump_name)
+def test_the_dumps_served_over_the_engine_hold_what_the_engine_holds(
+    remote_client: FlaskClient, remote_store: RemoteStore, rdf_format: object
+) -> None:
+    reply = remote_client.get(f"/download/carekg.{rdf_format.extension}")  # type: ignore[attr-defined]
+    assert reply.status_code == 200
+    in_engine = rdflib.Graph()
+    for quad in remote_store.quads():
+        in_engine.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))  # type: ignore[arg-type]
+    dataset = rdflib.Dataset()
+    dataset.parse(data=reply.data, format=RDFLIB_FORMATS[rdf_format.dump_name])  # type: ignore[attr-defined]
+    union = rdflib.Graph()
+    for triple in dataset.triples((None, None, None)):
+        union.add(triple)
+    assert isomorphic(union, in_engine)
+
+
+# ---------------------------------------------------------------- switching builds
+
+
+@pytest.fixture(scope="module")
+def switching(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineBuild]:
+    """A Virtuoso of its own, for the tests that replace its build."""
+    with engine_build(tmp_path_factory.mktemp("virtuoso-switch"), []) as build:
+        yield build
+
+
+def write_many(path: Path, graphs: int, per_graph: int) -> Path:
+    """N-Quads of ``graphs`` graphs of ``per_graph`` statements each."""
+    lines = [
+        f"<urn:t:s{i}> <urn:t:p> {i} <urn:t:g{i % graphs}> .\n" for i in range(graphs * per_graph)
+    ]
+    path.write_text("".join(lines))
+    return path
+
+
+def builds_in_engine(build: EngineBuild) -> set[str]:
+    """The builds whose versioned graphs the engine holds."""
+    raw = build.reader().query(GRAPHS, "application/sparql-results+json", 30)
+    names = [b["g"]["value"] for b in json.loads(raw.body)["results"]["bindings"]]
+    return {
+        n[len(VERSIONED_PREFIX) :].rsplit(":", 1)[0]
+        for n in names
+        if n.startswith(VERSIONED_PREFIX)
+    }
+
+
+def test_a_new_build_switches_readers_at_once_and_drops_the_graphs_of_older_builds(
+    switching: EngineBuild, tmp_path: Path
+) -> None:
+    store = switching.open_store()
+    first = store.engine_manifest.build
+    done = carekg_build_into(
+        switching.virtuoso, switching.store_dir, [write_many(tmp_path / "a.nq", 3, 10)]
+    )
+    assert done.returncode == 0, done.stderr
+    second = store.successor()
+    assert second is not None and second.engine_manifest.previous == first
+    assert graphs_seen(second) == ["urn:t:g0", "urn:t:g1", "urn:t:g2"]
+    assert count(second) == 30
+    assert store.successor() is not None  # the old store's view follows the engine, not itself
+    done = carekg_build_into(
+        switching.virtuoso, switching.store_dir, [write_many(tmp_path / "b.nq", 2, 5)]
+    )
+    assert done.returncode == 0, done.stderr
+    third = second.successor()
+    assert third is not None and count(third) == 10
+    # The first build's graphs are dropped; the one before the live one stays for running queries.
+    assert builds_in_engine(switching) == {
+        second.engine_manifest.build,
+        third.engine_manifest.build,
+    }
+
+
+def test_a_load_killed_half_way_leaves_the_previous_build_serving_whole(
+    switching: EngineBuild, tmp_path: Path
+) -> None:
+    before = open_remote(switching.store_dir, switching.reader())
+    expected = count(before)
+    big = write_many(tmp_path / "big.nq", 400, 100)  # 400 graphs: the load takes seconds
+    carekg = Path(sys.executable).with_name("carekg")
+    process = subprocess.Popen(
+        [str(carekg), "build", str(big), "--store", str(switching.store_dir),
+         "--update-endpoint", switching.virtuoso.update_endpoint],
+        env=loader_env(switching.virtuoso), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        known = {before.engine_manifest.build, before.engine_manifest.previous}
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # until graphs of the new build are in the engine
+            if builds_in_engine(switching) - known:
+                break
+            assert process.poll() is None, "the load finished before it could be killed"
+            time.sleep(0.05)
+        else:
+            pytest.fail("the load never started")
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert before.successor() is None  # the engine still serves the build it served
+    assert count(before) == expected
+    # The next build completes and drops what the killed one left behind.
+    done = carekg_build_into(
+        switching.virtuoso, switching.store_dir, [write_many(tmp_path / "c.nq", 2, 3)]
+    )
+    assert done.returncode == 0, done.stderr
+    after = before.successor()
+    assert after is not None and count(after) == 6
+    assert builds_in_engine(switching) == {
+        before.engine_manifest.build,
+        after.engine_manifest.build,
+    }
