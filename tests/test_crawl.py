@@ -63,7 +63,9 @@ def test_crawl_reaches_every_id_iri_of_the_data(
 def test_crawl_reaches_every_ontology_term_and_named_graph(
     crawled: CrawlResult, any_builtin_store: Store
 ) -> None:
-    wanted = data_iris_under(any_builtin_store, BASE_IRI + "def/") | set(any_builtin_store.named_graphs())
+    wanted = data_iris_under(any_builtin_store, BASE_IRI + "def/") | set(
+        any_builtin_store.named_graphs()
+    )
     wanted.discard(BASE_IRI + "def/")  # the namespace itself, reached as /def
     reached = {BASE_IRI + unquote(url).lstrip("/") for url in crawled.visited}
     assert sorted(wanted - reached) == []

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pyoxigraph as ox
 
@@ -59,6 +59,8 @@ MANIFEST_TIMEOUT_SECONDS = 10.0
 PARTIAL_STATE = "S1TAT"  # Virtuoso's SQL state of an "anytime" (partial) answer
 TIMEOUT_STATE = "S1T00"  # Virtuoso's SQL state of a query stopped at MaxQueryExecutionTime
 _UNSAFE_LABEL = re.compile(r"[^A-Za-z0-9_]")
+ENGINE_CUT_HEADER = "X-SPARQL-MaxRows"  # Virtuoso's only sign that it cut a result at its limit
+Remembered = TypeVar("Remembered")
 
 
 class NoEngineBuild(NoBuildError):
@@ -234,7 +236,8 @@ class RemoteStore(BuiltStore):
         self._lease = Lease(build).acquire()
         self._parser = threading.local()
         # A build never changes, so what the engine answered for it holds until the next build.
-        self._answers: ReplyMemo = ReplyMemo(MEMO_ENTRIES)
+        self._answers: Memo[bytes] = Memo(MEMO_ENTRIES)
+        self._quads_memo: Memo[list[ox.Quad]] = Memo(MEMO_ENTRIES)
 
     # ---------------------------------------------------------------- the Store protocol
 
@@ -248,35 +251,25 @@ class RemoteStore(BuiltStore):
     ) -> Iterator[ox.Quad]:
         if any(isinstance(t, ox.BlankNode | ox.Triple) for t in (subject, object)):
             return iter(())  # a blank node cannot be named in a query; carekg's data has none
-        if graph is None:
-            graphs = self.engine_manifest.engine_graphs
-        elif isinstance(graph, ox.DefaultGraph):
-            graphs = [self.names.default or NO_GRAPH]
+        graph_name = ox.NamedNode(graph) if isinstance(graph, str) else graph
+        # Pages ask many patterns about one term (its statements by predicate, whether it is
+        # known, its label): one read of everything around the term answers them all.
+        if isinstance(subject, ox.NamedNode):
+            found = self._around(subject)
+        elif isinstance(object, ox.NamedNode):
+            found = self._around(object)
         else:
-            name = graph if isinstance(graph, str) else graph.value
-            graphs = [self.names.to_engine.get(name, NO_GRAPH)]
-        s = str(self.names.engine_term(subject)) if subject is not None else "?s"
-        p = str(predicate) if predicate is not None else "?p"
-        o = str(self.names.engine_term(object)) if object is not None else "?o"
-        text = f"SELECT * WHERE {{ GRAPH ?g {{ {s} {p} {o} }} }}"
-        body = self._in_app_reply(text, RESULTS_JSON, [NO_GRAPH], with_no_graph(graphs))
-        solutions = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-        assert isinstance(solutions, ox.QuerySolutions)
-        out = []
-        for row in solutions:
-            g = row["g"]
-            graph_name: ox.NamedNode | ox.DefaultGraph = (
-                ox.DefaultGraph() if g is None or g.value == self.names.default else g
-            )
-            out.append(
-                ox.Quad(
-                    subject if subject is not None else row["s"],
-                    predicate if predicate is not None else row["p"],
-                    object if object is not None else row["o"],
-                    graph_name,
-                )
-            )
-        return iter(out)
+            found = self._matching(graph_name, predicate, object)
+        return iter(
+            [
+                q
+                for q in found
+                if (subject is None or q.subject == subject)
+                and (predicate is None or q.predicate == predicate)
+                and (object is None or q.object == object)
+                and (graph_name is None or q.graph_name == graph_name)
+            ]
+        )
 
     def query(
         self,
@@ -346,7 +339,7 @@ class RemoteStore(BuiltStore):
             result = ox.parse_query_results(
                 self.names.public_json_results(reply.body), format=ox.QueryResultsFormat.JSON
             )
-            cut_by_engine = "X-SPARQL-MaxRows" in reply.headers
+            cut_by_engine = ENGINE_CUT_HEADER in reply.headers
         outcome = write_result(
             result, job.results_type, job.graph_type, cap, dict(job.prefixes), cut_by_engine
         )
@@ -371,6 +364,93 @@ class RemoteStore(BuiltStore):
 
     # ---------------------------------------------------------------- helpers
 
+    def _around(self, term: ox.NamedNode) -> list[ox.Quad]:
+        """Every statement with ``term`` as its subject or its object, in any of carekg's graphs."""
+        found = self._quads_memo.get(("around", term))
+        if found is None:
+            t = str(self.names.engine_term(term))
+            where = f"{{ {t} ?p ?o BIND({t} AS ?s) }} UNION {{ ?s ?p {t} BIND({t} AS ?o) }}"
+            found = list(dict.fromkeys(self._select_quads(where)))
+            self._quads_memo.put(("around", term), found)
+        return found
+
+    def _matching(
+        self, graph: GraphName | None, predicate: ox.NamedNode | None, obj: Term | None
+    ) -> list[ox.Quad]:
+        key = ("match", graph, predicate, obj)
+        found = self._quads_memo.get(key)
+        if found is None:
+            if graph is None:
+                graphs = self.engine_manifest.engine_graphs
+            elif isinstance(graph, ox.DefaultGraph):
+                graphs = [self.names.default or NO_GRAPH]
+            else:
+                graphs = [self.names.to_engine.get(graph.value, NO_GRAPH)]
+            p = str(predicate) if predicate is not None else "?p"
+            o = str(self.names.engine_term(obj)) if obj is not None else "?o"
+            found = self._select_quads(f"?s {p} {o}", graphs, predicate, obj)
+            self._quads_memo.put(key, found)
+        return found
+
+    def _select_quads(
+        self,
+        where: str,
+        graphs: Sequence[str] | None = None,
+        predicate: ox.NamedNode | None = None,
+        obj: Term | None = None,
+    ) -> list[ox.Quad]:
+        """The quads ``GRAPH ?g { where }`` binds (?s ?p ?o, or the given predicate and object), in
+        public names, all of them: a result the engine cut at its row limit is read again in
+        ordered pages."""
+        named = with_no_graph(graphs if graphs is not None else self.engine_manifest.engine_graphs)
+        text = f"SELECT * WHERE {{ GRAPH ?g {{ {where} }} }}"
+        rows = self._all_rows(text, [NO_GRAPH], named)
+        out = []
+        for row in rows:
+            g = row["g"]
+            out.append(
+                ox.Quad(
+                    row["s"],
+                    predicate if predicate is not None else row["p"],
+                    obj if obj is not None else row["o"],
+                    ox.DefaultGraph() if g is None or g.value == self.names.default else g,
+                )
+            )
+        return out
+
+    def _all_rows(
+        self, text: str, defaults: list[str], nameds: list[str]
+    ) -> list[ox.QuerySolution]:
+        reply = self.client.query(
+            text, RESULTS_JSON, IN_APP_TIMEOUT_SECONDS, default_graphs=defaults, named_graphs=nameds
+        )
+        _raise_for(reply, IN_APP_TIMEOUT_SECONDS)
+        if ENGINE_CUT_HEADER not in reply.headers:
+            return list(self._solutions(reply.body))
+        page = int(reply.headers[ENGINE_CUT_HEADER] or 0) or self.engine_max_rows or 1000
+        rows: list[ox.QuerySolution] = []
+        while True:
+            paged = f"{text} ORDER BY ?g ?s ?p ?o LIMIT {page} OFFSET {len(rows)}"
+            reply = self.client.query(
+                paged,
+                RESULTS_JSON,
+                IN_APP_TIMEOUT_SECONDS,
+                default_graphs=defaults,
+                named_graphs=nameds,
+            )
+            _raise_for(reply, IN_APP_TIMEOUT_SECONDS)
+            got = list(self._solutions(reply.body))
+            rows += got
+            if len(got) < page:
+                return rows
+
+    def _solutions(self, body: bytes) -> ox.QuerySolutions:
+        solutions = ox.parse_query_results(
+            self.names.public_json_results(body), format=ox.QueryResultsFormat.JSON
+        )
+        assert isinstance(solutions, ox.QuerySolutions)
+        return solutions
+
     def _in_app_reply(
         self, text: str, accept: str, defaults: list[str], nameds: list[str]
     ) -> bytes:
@@ -383,6 +463,16 @@ class RemoteStore(BuiltStore):
                 text, accept, IN_APP_TIMEOUT_SECONDS, default_graphs=defaults, named_graphs=nameds
             )
             _raise_for(reply, IN_APP_TIMEOUT_SECONDS)
+            if ENGINE_CUT_HEADER in reply.headers or (
+                accept == N_TRIPLES
+                and self.engine_max_rows
+                and reply.body.count(b"\n") >= self.engine_max_rows
+            ):
+                raise QueryFailed(
+                    f"the SPARQL engine cut one of carekg's own queries at its row limit "
+                    f"({reply.headers.get(ENGINE_CUT_HEADER) or self.engine_max_rows} rows); raise "
+                    "that limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of its ini)"
+                )
             body = reply.body if accept == N_TRIPLES else self.names.public_json_results(reply.body)
             self._answers.put(key, body)
         return body
@@ -410,22 +500,22 @@ class RemoteStore(BuiltStore):
         parser.query(query, base_iri=base_iri)
 
 
-class ReplyMemo:
+class Memo(Generic[Remembered]):
     """A bounded, thread-safe memory of answers (least recently used go first)."""
 
     def __init__(self, entries: int):
         self.entries = entries
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self._items: OrderedDict[tuple[object, ...], Remembered] = OrderedDict()
 
-    def get(self, key: tuple[object, ...]) -> bytes | None:
+    def get(self, key: tuple[object, ...]) -> Remembered | None:
         with self._lock:
             body = self._items.get(key)
             if body is not None:
                 self._items.move_to_end(key)
             return body
 
-    def put(self, key: tuple[object, ...], body: bytes) -> None:
+    def put(self, key: tuple[object, ...], body: Remembered) -> None:
         with self._lock:
             self._items[key] = body
             while len(self._items) > self.entries:
