@@ -296,6 +296,11 @@ def serve_over_engine(config: Config) -> None:
             "--data builds an embedded store; with --backend sparql use "
             "`carekg build FILE… --into URL` first"
         )
+    if config.service_allowlist:
+        raise click.UsageError(
+            "--service-allow has no effect with --backend sparql: SERVICE is "
+            "refused before anything reaches the engine"
+        )
     client = engine_client(config)
 
     def reopen() -> Store:

@@ -170,7 +170,11 @@ def _service_calls(
 
 
 def resolve_iri(iri: str, base: str | None) -> str:
-    return urljoin(base, iri) if base else iri
+    if not base:
+        return iri
+    joined = urljoin(base, iri)
+    # urljoin drops an empty fragment; a namespace such as <ns#> must keep it.
+    return joined + "#" if iri.endswith("#") and not joined.endswith("#") else joined
 
 
 def unescape_local(local: str) -> str:

@@ -58,6 +58,9 @@ MEMO_ENTRIES = 50_000  # answers to carekg's own queries remembered per build (p
 MANIFEST_TIMEOUT_SECONDS = 10.0
 PARTIAL_STATE = "S1TAT"  # Virtuoso's SQL state of an "anytime" (partial) answer
 TIMEOUT_STATE = "S1T00"  # Virtuoso's SQL state of a query stopped at MaxQueryExecutionTime
+TOO_SLOW_SIGN = (
+    "The estimated execution time"  # Virtuoso's refusal beyond MaxQueryCostEstimationTime
+)
 _UNSAFE_LABEL = re.compile(r"[^A-Za-z0-9_]")
 ENGINE_CUT_HEADER = "X-SPARQL-MaxRows"  # Virtuoso's only sign that it cut a result at its limit
 Remembered = TypeVar("Remembered")
@@ -111,6 +114,17 @@ class CanonicalLiterals:
                     self._known.clear()
                 self._known[key] = found
         return found
+
+
+class EstimatedTooSlow(QueryTimeout):
+    """The engine refused to start a query it estimated would run past its own time limit."""
+
+    def __init__(self, engine_message: str):
+        super().__init__(0)
+        self.args = (
+            "the SPARQL engine estimated that the query would run past its time limit and did not "
+            f"start it ({engine_message}); narrow it (fewer patterns, a LIMIT) and try again",
+        )
 
 
 class GraphNames:
@@ -532,6 +546,8 @@ def _raise_for(reply: Reply, timeout: float) -> None:
     text = reply.text
     if TIMEOUT_STATE in state or TIMEOUT_STATE in text[:400]:
         raise QueryTimeout(timeout)
+    if TOO_SLOW_SIGN in text[:400]:
+        raise EstimatedTooSlow(" ".join(text.split())[:300])
     message = " ".join(text.split())[:500]
     if reply.status == 400:
         raise QuerySyntaxError(f"the SPARQL engine refused the query: {message}")
