@@ -331,3 +331,46 @@ def test_a_load_killed_half_way_leaves_the_previous_build_serving_whole(
         before.engine_manifest.build,
         after.engine_manifest.build,
     }
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def carekg(*args: str, env: dict[str, str] | None = None) -> "subprocess.CompletedProcess[str]":
+    command = [str(Path(sys.executable).with_name("carekg")), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_serve_over_an_engine_whose_build_is_not_in_the_store_directory_exits_2_saying_so(
+    switching: EngineBuild, tmp_path: Path
+) -> None:
+    # The engine holds a build, but not one of this (empty) store directory.
+    done = carekg(
+        "serve", "--backend", "sparql", "--query-endpoint", switching.virtuoso.query_endpoint,
+        "--store", str(tmp_path / "elsewhere"), "--port", "0",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "not in" in done.stderr and "--store" in done.stderr
+
+
+def test_build_into_a_graph_store_needs_the_query_endpoint_too(tmp_path: Path) -> None:
+    done = carekg("build", "--into", "http://127.0.0.1:9/graph-store", "--store", str(tmp_path))
+    assert done.returncode == 2
+    assert "--query-endpoint" in done.stderr
+
+
+def test_service_allow_is_refused_with_the_sparql_backend(tmp_path: Path) -> None:
+    done = carekg(
+        "serve", "--backend", "sparql", "--query-endpoint", "http://127.0.0.1:9/sparql",
+        "--service-allow", "http://example.org/sparql", "--store", str(tmp_path),
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "SERVICE" in done.stderr
+
+
+def test_an_unreachable_engine_is_named_in_the_error(tmp_path: Path) -> None:
+    done = carekg(
+        "build", "--update-endpoint", "http://127.0.0.1:9/sparql-auth", "--store", str(tmp_path)
+    )
+    assert done.returncode == 2
+    assert "http://127.0.0.1:9/sparql-auth" in done.stderr

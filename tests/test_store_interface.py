@@ -25,6 +25,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 # and the query processes that open it, and the query execution that evaluates on the store it is handed.
 STORE_MODULES = {
     "store/embedded.py",
+    "store/remote.py",  # scratch in-memory stores: parsing a query, canonical literals
     "store/built.py",
     "store/query_process.py",
     "sparql/execution.py",
@@ -39,6 +40,11 @@ def store_of(store: Store) -> Store:
 
 def test_the_embedded_store_satisfies_the_protocol(builtin_store: EmbeddedStore) -> None:
     assert isinstance(store_of(builtin_store), Store)
+
+
+def test_the_remote_store_satisfies_the_protocol(remote_builtin_store: Store) -> None:
+    assert isinstance(store_of(remote_builtin_store), Store)
+    assert remote_builtin_store.named_graphs() == sorted(remote_builtin_store.named_graphs())
 
 
 def test_an_object_without_the_query_methods_is_not_a_store() -> None:

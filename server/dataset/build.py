@@ -12,6 +12,7 @@ from ..config import Config
 from ..errors import CarekgError
 from ..store.embedded import EmbeddedStore, store_from_quads
 from ..store.manifest import CACHE_FOLDER
+from ..store.remote import read_engine_manifest
 from ..store.sparql_client import SparqlClient
 from .checking import Unit, check_units, split_context
 from .engine_load import load_into_engine
@@ -70,6 +71,8 @@ def build_into(
 
     With ``engine`` (``carekg build --into``) the data goes to that remote engine instead of an
     Oxigraph store (carekg.dataset.engine_load); the dumps and report still go to ``store_dir``."""
+    if engine is not None:
+        read_engine_manifest(engine)  # an engine that cannot be reached fails the build at once
     files = read_data_files(paths) if paths else bundled_data_files()
     check = (not paths) if validate is None else validate
     quads = parse_files(files)
