@@ -117,6 +117,18 @@ def test_a_client_query_naming_a_graph_by_its_public_iri_reads_that_graph(
     assert n == len(list(builtin_store.quads(graph))) > 0
 
 
+def test_health_names_the_engine_and_the_build_it_serves(
+    remote_client: FlaskClient, remote_store: RemoteStore
+) -> None:
+    health = remote_client.get("/health").get_json()
+    assert health["engine"] == {
+        "query_endpoint": remote_store.client.query_url,
+        "build": remote_store.engine_manifest.build,
+    }
+    assert health["dataset_version"] == remote_store.version
+    assert "pool" not in health  # the engine evaluates: there is no query pool
+
+
 def test_a_malformed_query_is_refused_with_the_same_position_on_both_backends(
     remote_store: RemoteStore, builtin_store: EmbeddedStore
 ) -> None:

@@ -21,6 +21,7 @@ from flask import Flask, Response, current_app, jsonify, request
 
 from .. import __version__
 from ..store.built import BuiltStore
+from ..store.remote import RemoteStore
 from .context import current_config, current_store
 
 METRICS_KEY = "carekg.metrics"
@@ -136,6 +137,11 @@ def health_view() -> Response:
         if store.pool is not None:
             stats = store.pool.stats()
             body["pool"] = {"size": stats.size, "busy": stats.busy, "waiting": stats.waiting}
+    if isinstance(store, RemoteStore):
+        body["engine"] = {
+            "query_endpoint": store.client.query_url,
+            "build": store.engine_manifest.build,
+        }
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
