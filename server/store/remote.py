@@ -36,7 +36,7 @@ from ..sparql.execution import (
     check_dataset_iris,
     syntax_error,
 )
-from ..sparql.renaming import NO_GRAPH, rename_query
+from ..sparql.renaming import NO_GRAPH, RenamedQuery, rename_query
 from ..sparql.results import Serialized, WritableResult, write_result
 from ..sparql.scan import scan_query
 from .built import BuiltStore
@@ -296,23 +296,10 @@ class RemoteStore(BuiltStore):
         self._parse(sparql)  # a malformed query raises SyntaxError here, as on the embedded store
         form = scan_query(sparql).form
         renamed = rename_query(sparql, self.names.to_engine.get)
-        if default_graphs or named_graphs:
-            defaults, nameds = (
-                self._engine_graphs(default_graphs),
-                self._engine_graphs(named_graphs),
-            )
-        elif renamed.names_dataset:
-            defaults, nameds = list(renamed.from_graphs), list(renamed.from_named_graphs)
-        elif union_default:
-            defaults, nameds = self.engine_manifest.engine_graphs, list(self.names.from_engine)
-        else:
-            defaults, nameds = [self.names.default or NO_GRAPH], list(self.names.from_engine)
+        defaults, nameds = self._dataset(renamed, default_graphs, named_graphs, union_default)
         is_graph = form in ("CONSTRUCT", "DESCRIBE")
         body = self._in_app_reply(
-            renamed.text,
-            N_TRIPLES if is_graph else RESULTS_JSON,
-            defaults or [NO_GRAPH],
-            with_no_graph(nameds),
+            renamed.text, N_TRIPLES if is_graph else RESULTS_JSON, defaults, nameds
         )
         if is_graph:
             return _as_query_triples(self._public_triples(body))
@@ -323,21 +310,15 @@ class RemoteStore(BuiltStore):
         self._check_syntax(job)
         form = scan_query(job.query, job.base_iri).form
         renamed = rename_query(job.query, self.names.to_engine.get, job.base_iri)
-        if job.default_graphs or job.named_graphs:
-            defaults = self._engine_graphs(job.default_graphs)
-            nameds = self._engine_graphs(job.named_graphs)
-        elif renamed.names_dataset:
-            defaults, nameds = list(renamed.from_graphs), list(renamed.from_named_graphs)
-        else:
-            defaults, nameds = self.engine_manifest.engine_graphs, list(self.names.from_engine)
+        defaults, nameds = self._dataset(renamed, job.default_graphs, job.named_graphs, True)
         is_graph = form in ("CONSTRUCT", "DESCRIBE")
         try:
             reply = self.client.query(
                 renamed.text,
                 N_TRIPLES if is_graph else RESULTS_JSON,
                 timeout,
-                default_graphs=defaults or [NO_GRAPH],
-                named_graphs=with_no_graph(nameds),
+                default_graphs=defaults,
+                named_graphs=nameds,
             )
         except EngineTimeout:
             raise QueryTimeout(timeout) from None
@@ -490,6 +471,27 @@ class RemoteStore(BuiltStore):
             body = reply.body if accept == N_TRIPLES else self.names.public_json_results(reply.body)
             self._answers.put(key, body)
         return body
+
+    def _dataset(
+        self,
+        renamed: RenamedQuery,
+        default_graphs: Sequence[str],
+        named_graphs: Sequence[str],
+        union_default: bool,
+    ) -> tuple[list[str], list[str]]:
+        """The engine's default and named graphs for a query: those given with it (the protocol's
+        win), else its FROM clauses, else carekg's graphs (the default graph their union, or the
+        default graph's own triples)."""
+        if default_graphs or named_graphs:
+            defaults = self._engine_graphs(default_graphs)
+            nameds = self._engine_graphs(named_graphs)
+        elif renamed.names_dataset:
+            defaults, nameds = list(renamed.from_graphs), list(renamed.from_named_graphs)
+        elif union_default:
+            defaults, nameds = self.engine_manifest.engine_graphs, list(self.names.from_engine)
+        else:
+            defaults, nameds = [self.names.default or NO_GRAPH], list(self.names.from_engine)
+        return defaults or [NO_GRAPH], with_no_graph(nameds)
 
     def _engine_graphs(self, public: Sequence[str]) -> list[str]:
         """The versioned names of the public graphs a client named (a graph that is not carekg's
