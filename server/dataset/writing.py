@@ -91,13 +91,14 @@ def build_lock(store_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def parse_files(files: Sequence[DataFile]) -> list[ox.Quad]:
-    quads: list[ox.Quad] = []
+def parse_each(files: Sequence[DataFile]) -> list[list[ox.Quad]]:
+    """Each file's quads (a list per file)."""
+    parsed: list[list[ox.Quad]] = []
     with progress_bar(len(files), "parsing", "files") as bar:
         for index, file in enumerate(files):
-            quads.extend(parse_quads(file, index))
+            parsed.append(parse_quads(file, index))
             bar.update(1)
-    return quads
+    return parsed
 
 
 def write_build(
