@@ -74,7 +74,7 @@ def build_into(
             units = file_units(files, parsed, context)
         else:
             units = builtin_units(files, parsed)
-        checked = check_units(units, cache_dir=store_dir / CACHE_FOLDER)
+        checked = check_units(units, cache_dir=store_dir / CACHE_FOLDER, located_in=files)
         if not checked.conforms:
             raise DataInvalidError(_violations_message(checked.results))
         conforms = True

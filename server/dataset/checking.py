@@ -95,8 +95,13 @@ class CheckedBuild:
 
 
 def check_units(
-    units: Sequence[Unit], cache_dir: Path | None, workers: int | None = None
+    units: Sequence[Unit],
+    cache_dir: Path | None,
+    workers: int | None = None,
+    located_in: Sequence[DataFile] | None = None,
 ) -> CheckedBuild:
+    """Validate ``units`` (those not in the cache at ``cache_dir``) and merge their outcomes; results are
+    located in ``located_in`` (default: the units' files), the first file describing a node first."""
     shapes = shape_files()
     keys = [unit.key(shapes) for unit in units]
     outcomes: list[tuple[bool, bytes] | None] = [
@@ -118,6 +123,7 @@ def check_units(
             _store(cache_dir, keys[index], *outcome)
     return _merge(
         [(unit, *outcome) for unit, outcome in zip(units, outcomes, strict=True) if outcome],
+        located_in or [f for unit in units for f in unit.files],
         cached=len(units) - len(todo),
         validated=tuple(units[i].name for i in sorted(todo)),
     )
@@ -175,7 +181,10 @@ def _store(cache_dir: Path, key: str, conforms: bool, report: bytes) -> None:
 
 
 def _merge(
-    outcomes: Sequence[tuple[Unit, bool, bytes]], cached: int, validated: tuple[str, ...]
+    outcomes: Sequence[tuple[Unit, bool, bytes]],
+    files: Sequence[DataFile],
+    cached: int,
+    validated: tuple[str, ...],
 ) -> CheckedBuild:
     """One report for the build: every unit's results under a single sh:ValidationReport."""
     merged = rdflib.Graph()
@@ -193,7 +202,6 @@ def _merge(
                 merged.add((report_node, SH.result, result))
             part.remove((unit_report, None, None))
         merged += part
-    files = [f for unit, _, _ in outcomes for f in unit.files]
     results = read_results(merged, shapes)
     located = locate_results(
         ValidationOutcome(conforms=conforms, report_graph=merged, results=results), files
