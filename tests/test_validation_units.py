@@ -36,11 +36,20 @@ def replaced(files: list[DataFile], name: str, old: bytes, new: bytes) -> list[D
     return out
 
 
-def moray_labelling_east_ayrshire(files: list[DataFile]) -> list[DataFile]:
-    """``files`` where Moray's file gives East Ayrshire's inspection a second English label."""
-    addition = b'\ninspection:east-ayrshire-2017 rdfs:label "A second label"@en .\n'
+# Moray's file gives East Ayrshire's inspection a second English label (it describes another's node).
+MORAY_LABELS_EAST_AYRSHIRE = b'inspection:east-ayrshire-2017 rdfs:label "A second label"@en .'
+# Moray's inspection claims South Lanarkshire's summary of recommendations (it points at another's node),
+# which then summarises two inspections.
+MORAY_CLAIMS_A_SUMMARY = (
+    b"inspection:moray-2016 carekg:recommendationsSummary"
+    b" inspection:south-lanarkshire-2014-recommendations-summary ."
+)
+
+
+def moray_adding(files: list[DataFile], statement: bytes) -> list[DataFile]:
+    """``files`` with ``statement`` appended to Moray's file."""
     return [
-        dataclasses.replace(f, data=f.data + addition)
+        dataclasses.replace(f, data=f.data + b"\n" + statement + b"\n")
         if PurePath(f.name).name == "moray-2016.ttl"
         else f
         for f in files
@@ -96,34 +105,58 @@ def test_every_node_is_validated_in_one_unit_and_no_file_mentions_another_units_
         assert not mentioned & others, unit.name
 
 
-def test_a_report_describing_another_reports_node_is_validated_with_it() -> None:
-    files = moray_labelling_east_ayrshire(bundled_data_files())
+@pytest.mark.parametrize(
+    ("statement", "other"),
+    [
+        (MORAY_LABELS_EAST_AYRSHIRE, "east-ayrshire-2017.ttl"),
+        (MORAY_CLAIMS_A_SUMMARY, "south-lanarkshire-2014.ttl"),
+    ],
+)
+def test_a_report_describing_or_pointing_at_another_reports_node_is_validated_with_it(
+    statement: bytes, other: str
+) -> None:
+    files = moray_adding(bundled_data_files(), statement)
     units = builtin_units(files, [parse_quads(f, i) for i, f in enumerate(files)])
     names = [unit.name for unit in units]
-    assert "east-ayrshire-2017.ttl+moray-2016.ttl" in names
-    assert "moray-2016.ttl" not in names and "east-ayrshire-2017.ttl" not in names
+    assert "+".join(sorted([other, "moray-2016.ttl"])) in names
+    assert "moray-2016.ttl" not in names and other not in names
 
 
 @pytest.mark.parametrize(
-    "breakage",
-    ["none", "a report stops typing the page a shared publisher cites", "a report adds to another"],
+    ("change", "conforms"),
+    [
+        ("none", True),
+        ("a shared node is typed in a report only", True),
+        ("a report stops typing the page a shared publisher cites", False),
+        ("a report describes another's node", False),
+        ("a report points at another's node", False),
+    ],
 )
-def test_the_units_find_what_one_validation_of_everything_finds(breakage: str) -> None:
+def test_the_units_find_what_one_validation_of_everything_finds(
+    change: str, conforms: bool
+) -> None:
     files = bundled_data_files()
-    if breakage == "a report stops typing the page a shared publisher cites":
+    if change == "a shared node is typed in a report only":
+        # Every report citing statistics.gov.scot then needs South Lanarkshire's file to see a source.
+        shared_page, typed = b"source:statistics-gov-scot\n", b"    a carekg:SourceDocument ;\n"
+        files = replaced(files, "shared.ttl", shared_page + typed, shared_page)
+        files = replaced(files, "south-lanarkshire-2014.ttl", shared_page, shared_page + typed)
+    elif change == "a report stops typing the page a shared publisher cites":
         files = replaced(
             files,
             "east-ayrshire-2017.ttl",
             EAST_AYRSHIRE_PAGE,
             EAST_AYRSHIRE_PAGE.replace(b"carekg:SourceDocument, ", b""),
         )
-    elif breakage == "a report adds to another":
-        files = moray_labelling_east_ayrshire(files)
+    elif change == "a report describes another's node":
+        files = moray_adding(files, MORAY_LABELS_EAST_AYRSHIRE)
+    elif change == "a report points at another's node":
+        files = moray_adding(files, MORAY_CLAIMS_A_SUMMARY)
     whole = validate_files(files, with_builtin_data=False)
     units = checked_in_units(files)
-    assert units.conforms == whole.conforms == (breakage == "none")
+    assert units.conforms == whole.conforms == conforms
     assert comparable(units.results) == comparable(whole.results)
-    if breakage != "none":
+    if not conforms:
         violations = [r for r in units.results if not str(r.severity).endswith("#Info")]
         assert violations and all(r.location is not None for r in violations)
 
