@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import REPO_ROOT
 
 from carekg.dataset.build import build_into
 from carekg.dataset.writing import prune
@@ -81,6 +82,15 @@ def test_a_shape_violation_names_the_file_and_leaves_the_build_current(
     with pytest.raises(Exception, match=r"report\.ttl:2"):
         build_into(built, [report], validate=True)
     assert snapshot(built) == before
+
+
+def test_a_conforming_report_file_builds_validated_with_the_built_in_context(
+    tmp_path: Path,
+) -> None:
+    # Its own nodes are checked; the shared nodes of the context are the built-in build's to check.
+    report = REPO_ROOT / "graph" / "moray-2016.ttl"
+    result = build_into(tmp_path / "store", [report], validate=True)
+    assert result.manifest.validated and result.manifest.conforms
 
 
 def test_a_full_disk_is_a_build_error_and_leaves_the_build_current(
