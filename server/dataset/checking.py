@@ -42,9 +42,11 @@ from .validation import (
 
 CACHE_SUBFOLDER = "validation"
 DESCRIPTIONS_NAME = "descriptions.nt"  # .nt: the loader picks a format by the name
-# Starting a worker process (and importing pySHACL in it) costs about as much as validating a report:
-# this few units are validated in this process.
+# Starting a worker process (and importing pySHACL in it) costs more than validating a report: up to
+# this many units are validated in this process.
 UNITS_IN_PROCESS = 2
+# Part of every key: bump it when how a unit is validated, or what its cached outcome holds, changes.
+CACHE_FORMAT = "units-2"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class Unit:
     def key(self, shapes: Sequence[tuple[str, bytes]]) -> str:
         digest = hashlib.sha256()
         for part in (
+            CACHE_FORMAT,
             __version__,
             metadata.version("pyshacl"),
             *(name for name, _ in shapes),
