@@ -6,18 +6,20 @@ Every node is validated in exactly one unit, its owner's, against data that hold
   blank nodes. Its unit validates those nodes with the context (the ontology, the SKOS schemes and
   graph/shared.ttl) and, from the other report files, the description of every IRI the context mentions
   (a shared publisher cites a page that a report describes; the seed report adds to shared nodes). Report
-  files that describe the same node, or mention a node another one owns, are one unit: no file outside a
-  unit says anything of its nodes.
+  files that describe the same node, or mention a node another one owns, are one unit: no report file
+  outside a unit mentions a node the unit owns.
 - The shared unit validates every other node (those the context describes, and any node no report owns)
   against all the data, so the shared nodes are checked exactly as in one validation of everything.
 
 A report's unit therefore depends on its own file, the context and those descriptions, not on the other
 reports: when one report changes, its unit and the shared unit are validated again and the other reports'
-outcomes come from the cache. The split assumes what carekg's shapes do: a constraint at a report's node
-looks at that node, the nodes it links to and the nodes that link to it, all in the unit. A constraint that
+outcomes come from the cache (unless the change is to a description the context's nodes need, which every
+unit holds). The split relies on what carekg's shapes do: from a report's node, a constraint follows links
+to and from that node and the nodes it links to, and so stays within the unit's data. A constraint that
 joined two reports' own nodes by a shared value (two reports each describing a calendar month with the same
 year and month, say) would see only one of them; carekg's months, grades and schemes are shared nodes,
-validated against all the data.
+validated against all the data. tests/test_validation_units.py checks that the units find what one
+validation of everything finds.
 """
 
 from collections.abc import Sequence
