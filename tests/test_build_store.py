@@ -3,6 +3,7 @@ current and whole (a malformed file, a shape violation, a full disk, kill -9 hal
 the file and line or the cause, an unchanged report is not validated again, and old builds are pruned
 while the dumps of the last few versions stay."""
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import REPO_ROOT
 
 from carekg.dataset.build import build_into
 from carekg.dataset.writing import prune
@@ -83,6 +85,15 @@ def test_a_shape_violation_names_the_file_and_leaves_the_build_current(
     assert snapshot(built) == before
 
 
+def test_a_conforming_report_file_builds_validated_with_the_built_in_context(
+    tmp_path: Path,
+) -> None:
+    # Its own nodes are checked; the shared nodes of the context are the built-in build's to check.
+    report = REPO_ROOT / "graph" / "moray-2016.ttl"
+    result = build_into(tmp_path / "store", [report], validate=True)
+    assert result.manifest.validated and result.manifest.conforms
+
+
 def test_a_full_disk_is_a_build_error_and_leaves_the_build_current(
     built: Path, tmp_path: Path
 ) -> None:
@@ -143,6 +154,22 @@ def test_an_unchanged_report_is_not_validated_again(tmp_path: Path) -> None:
     # Nothing was validated again: the cache holds the same entries, none rewritten.
     after = {p: p.stat().st_mtime_ns for p in (store_dir / "cache" / "validation").glob("*.json")}
     assert after == cache
+
+
+def test_a_rebuild_of_the_same_data_links_the_dumps_and_one_of_other_data_writes_them(
+    tmp_path: Path,
+) -> None:
+    store_dir = tmp_path / "store"
+    data = write_data(tmp_path / "data.nt", 3)
+    first, same = build_into(store_dir, [data]), build_into(store_dir, [data])
+    other = build_into(store_dir, [write_data(tmp_path / "data.nt", 4)])
+    assert first.manifest.dumps == same.manifest.dumps != other.manifest.dumps
+    for dump in first.manifest.dumps:
+        old, new = first.build / dump.path, same.build / dump.path
+        assert new.stat().st_ino == old.stat().st_ino  # linked, not written again
+        assert (other.build / dump.path).stat().st_ino != old.stat().st_ino
+    for dump in other.manifest.dumps:
+        assert hashlib.sha256((other.build / dump.path).read_bytes()).hexdigest() == dump.sha256
 
 
 def test_old_builds_are_pruned_but_recent_dumps_stay_and_leased_builds_stay_whole(

@@ -14,13 +14,14 @@ from ..store.embedded import EmbeddedStore, store_from_quads
 from ..store.manifest import CACHE_FOLDER
 from ..store.remote import read_engine_manifest
 from ..store.sparql_client import SparqlClient
-from .checking import Unit, check_units, split_context
+from .checking import check_units
 from .engine_load import load_into_engine
 from .inference import inferred_quads
 from .loading import parse_all, read_data_files
 from .sources import DataFile, bundled_data_files
+from .units import builtin_units, file_units, split_context
 from .validation import ValidationResult, shape_files, shapes_version
-from .writing import BuildResult, parse_files, write_build
+from .writing import BuildResult, parse_each, write_build
 
 MAX_LISTED_VIOLATIONS = 5
 
@@ -75,18 +76,17 @@ def build_into(
         read_engine_manifest(engine)  # an engine that cannot be reached fails the build at once
     files = read_data_files(paths) if paths else bundled_data_files()
     check = (not paths) if validate is None else validate
-    quads = parse_files(files)
+    parsed = parse_each(files)
+    quads = [quad for file_quads in parsed for quad in file_quads]
     report: bytes | None = None
     conforms: bool | None = None
     if check:
         if paths:
             context, _ = split_context(bundled_data_files())
-            units = [Unit(files=(f,), context=tuple(context)) for f in files]
+            units = file_units(files, parsed, context)
         else:
-            # One unit for the built-in data: graph/shared.ttl's publishers cite pages that are
-            # described in the report graphs, so a report does not validate with the context alone.
-            units = [Unit(files=tuple(files), context=())]
-        checked = check_units(units, cache_dir=store_dir / CACHE_FOLDER)
+            units = builtin_units(files, parsed)
+        checked = check_units(units, cache_dir=store_dir / CACHE_FOLDER, located_in=files)
         if not checked.conforms:
             raise DataInvalidError(_violations_message(checked.results))
         conforms = True

@@ -1,10 +1,11 @@
-"""Validation for a build: each report file with the context it needs, cached, on every core.
+"""Validation for a build: units of files with the context they need, cached, on every core.
 
-A report graph is validated together with the context it refers to (the ontology, the SKOS schemes and
-the shared bodies), not with the other reports, so validation is linear in the number of reports and its
-units run in parallel. A unit's outcome is cached under a key of everything it depends on (the file, the
-context, the shapes, the pySHACL and carekg versions), so an unchanged report is not validated again. The
-context itself is validated once, alone.
+A unit validates the target nodes of its ``files`` (all of them, or those its ``focus`` names) against
+its files, its ``context`` files and its ``descriptions`` (more context, as N-Triples); units.py says how
+carekg's own data is split. A unit's outcome is cached under a key of everything it depends on (those
+bytes, the focus, the shapes, the pySHACL and carekg versions), so an unchanged unit is not validated
+again. The units to validate run in parallel worker processes when there are enough of them to pay for
+starting the processes.
 """
 
 import hashlib
@@ -12,20 +13,25 @@ import json
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from importlib import metadata
 from multiprocessing import get_context
 from pathlib import Path, PurePath
 
+import pyoxigraph as ox
 import rdflib
 
 from .. import __version__
 from ..rdf.namespaces import RDF, SH
-from .loading import parse_all
+from ..rdf.terms import to_rdflib
+from .focus import FocusNodes
+from .loading import parse_quads
 from .sources import DataFile
 from .validation import (
     ValidationOutcome,
     ValidationResult,
+    is_shape_blank_node,
     load_shapes,
     locate_results,
     read_results,
@@ -34,20 +40,34 @@ from .validation import (
     validate,
 )
 
-CONTEXT_FILE_NAMES = ("shared.ttl",)  # report-independent files in graph/ (beside the ontology)
 CACHE_SUBFOLDER = "validation"
+DESCRIPTIONS_NAME = "descriptions.nt"  # .nt: the loader picks a format by the name
+# A worker process first imports pySHACL and parses the shapes and their SPARQL queries: 2-3 s on this
+# project's 2-core machines, as long as validating some 8 reports. Up to this many units are validated
+# in this process, whose caches are warm after the first.
+UNITS_IN_PROCESS = 8
+# Part of every key: bump it when how a unit is validated, or what its cached outcome holds, changes.
+CACHE_FORMAT = "units-2"
 
 
 @dataclass(frozen=True)
 class Unit:
-    """What is validated together: ``files`` (reports, or the context alone) with ``context``."""
+    """What is validated together: the target nodes of ``files`` (those in ``focus``, and their blank
+    nodes; every target when ``focus`` is None) against ``files``, ``context`` and ``descriptions``."""
 
     files: tuple[DataFile, ...]
     context: tuple[DataFile, ...]
+    descriptions: bytes = b""
+    focus: FocusNodes | None = None
+
+    @property
+    def name(self) -> str:
+        return "+".join(PurePath(f.name).name for f in self.files)
 
     def key(self, shapes: Sequence[tuple[str, bytes]]) -> str:
         digest = hashlib.sha256()
         for part in (
+            CACHE_FORMAT,
             __version__,
             metadata.version("pyshacl"),
             *(name for name, _ in shapes),
@@ -55,9 +75,16 @@ class Unit:
             digest.update(part.encode() + b"\0")
         for _, data in shapes:
             digest.update(hashlib.sha256(data).digest())
-        for file in (*self.context, *self.files):
-            digest.update(PurePath(file.name).name.encode() + b"\0")
-            digest.update(hashlib.sha256(file.data).digest())
+        for role, files in ((b"context", self.context), (b"files", self.files)):
+            digest.update(role + b"\0")
+            for file in files:
+                digest.update(PurePath(file.name).name.encode() + b"\0")
+                digest.update(hashlib.sha256(file.data).digest())
+        digest.update(b"descriptions\0" + hashlib.sha256(self.descriptions).digest())
+        if self.focus is not None:
+            digest.update(b"focus\0" + (b"all but\0" if self.focus.all_but else b"only\0"))
+            for iri in sorted(self.focus.iris):
+                digest.update(iri.encode() + b"\0")
         return digest.hexdigest()
 
 
@@ -67,49 +94,77 @@ class CheckedBuild:
     report: rdflib.Graph  # one sh:ValidationReport holding every unit's results
     results: list[ValidationResult]  # located in the files (file:line)
     units: int
-    cached: int
-
-
-def split_context(files: Sequence[DataFile]) -> tuple[list[DataFile], list[DataFile]]:
-    """(context, reports) of the built-in data: ontology files and graph/shared.ttl are context."""
-    context = [
-        f
-        for f in files
-        if "ontology" in PurePath(f.name).parts or PurePath(f.name).name in CONTEXT_FILE_NAMES
-    ]
-    return context, [f for f in files if f not in context]
+    cached: int  # how many units' outcomes came from the cache
+    validated: tuple[str, ...]  # the names of the units validated afresh
 
 
 def check_units(
-    units: Sequence[Unit], cache_dir: Path | None, workers: int | None = None
+    units: Sequence[Unit],
+    cache_dir: Path | None,
+    workers: int | None = None,
+    located_in: Sequence[DataFile] | None = None,
 ) -> CheckedBuild:
+    """Validate ``units`` (those not in the cache at ``cache_dir``) and merge their outcomes; results are
+    located in ``located_in`` (default: the units' files), the first file describing a node first."""
     shapes = shape_files()
-    outcomes: list[tuple[Unit, bool, bytes] | None] = [None] * len(units)
-    todo: list[int] = []
-    cached = 0
-    for index, unit in enumerate(units):
-        hit = _cached(cache_dir, unit.key(shapes)) if cache_dir is not None else None
-        if hit is not None:
-            outcomes[index] = (unit, *hit)
-            cached += 1
-        else:
-            todo.append(index)
+    keys = [unit.key(shapes) for unit in units]
+    outcomes: list[tuple[bool, bytes] | None] = [
+        _cached(cache_dir, key) if cache_dir is not None else None for key in keys
+    ]
+    # The largest first, so that no worker is left with a long one at the end.
+    todo = sorted(
+        (i for i, outcome in enumerate(outcomes) if outcome is None), key=lambda i: -_size(units[i])
+    )
     workers = min(len(todo), workers or os.cpu_count() or 1)
-    if workers > 1:
+    if workers > 1 and len(todo) > UNITS_IN_PROCESS:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             fresh = list(pool.map(_validate_unit, [units[i] for i in todo]))
     else:
         fresh = [_validate_unit(units[i]) for i in todo]
-    for index, (conforms, report) in zip(todo, fresh, strict=True):
-        outcomes[index] = (units[index], conforms, report)
+    for index, outcome in zip(todo, fresh, strict=True):
+        outcomes[index] = outcome
         if cache_dir is not None:
-            _store(cache_dir, units[index].key(shapes), conforms, report)
-    return _merge([o for o in outcomes if o is not None], cached)
+            _store(cache_dir, keys[index], *outcome)
+    return _merge(
+        [(unit, *outcome) for unit, outcome in zip(units, outcomes, strict=True) if outcome],
+        located_in or [f for unit in units for f in unit.files],
+        cached=len(units) - len(todo),
+        validated=tuple(units[i].name for i in sorted(todo)),
+    )
+
+
+def _size(unit: Unit) -> int:
+    return sum(len(f.data) for f in (*unit.context, *unit.files)) + len(unit.descriptions)
 
 
 def _validate_unit(unit: Unit) -> tuple[bool, bytes]:
-    outcome = validate(union_graph(parse_all([*unit.context, *unit.files])), shapes=load_shapes())
+    documents = [*unit.context, *unit.files]
+    if unit.descriptions:
+        documents.append(DataFile(DESCRIPTIONS_NAME, unit.descriptions, graph_iri=None))
+    quads = [parse_quads(document, index) for index, document in enumerate(documents)]
+    focus = None
+    if unit.focus is not None:
+        own = quads[len(unit.context) : len(unit.context) + len(unit.files)]
+        focus = replace(unit.focus, blank_nodes=frozenset(_blank_nodes(own)))
+    data = union_graph(q for document in quads for q in document)
+    outcome = validate(data, shapes=_shapes(), focus=focus)
     return outcome.conforms, outcome.report_graph.serialize(format="nt", encoding="utf-8")
+
+
+def _blank_nodes(quads: Sequence[Sequence[ox.Quad]]) -> set[rdflib.BNode]:
+    return {
+        to_rdflib(term)  # type: ignore[misc]
+        for document in quads
+        for q in document
+        for term in (q.subject, q.object)
+        if isinstance(term, ox.BlankNode)
+    }
+
+
+@cache
+def _shapes() -> rdflib.Graph:
+    """The shapes, parsed once per process (a worker validates several units)."""
+    return load_shapes()
 
 
 def _cached(cache_dir: Path, key: str) -> tuple[bool, bytes] | None:
@@ -129,22 +184,29 @@ def _store(cache_dir: Path, key: str, conforms: bool, report: bytes) -> None:
     temporary.replace(folder / f"{key}.json")
 
 
-def _merge(outcomes: Sequence[tuple[Unit, bool, bytes]], cached: int) -> CheckedBuild:
+def _merge(
+    outcomes: Sequence[tuple[Unit, bool, bytes]],
+    files: Sequence[DataFile],
+    cached: int,
+    validated: tuple[str, ...],
+) -> CheckedBuild:
     """One report for the build: every unit's results under a single sh:ValidationReport."""
     merged = rdflib.Graph()
     conforms = all(conforms for _, conforms, _ in outcomes)
     report_node = rdflib.BNode()
     merged.add((report_node, RDF.type, SH.ValidationReport))
     merged.add((report_node, SH.conforms, rdflib.Literal(conforms)))
+    shapes = _shapes()
+    shape_nodes = {str(n): str(n) for n in shapes.all_nodes() if is_shape_blank_node(n)}
     for _, _, report in outcomes:
-        part = rdflib.Graph().parse(data=report, format="nt")  # fresh blank nodes per part
+        # Fresh blank nodes per part, but the shapes' own (sh:sourceShape) keep naming the shapes.
+        part = rdflib.Graph().parse(data=report, format="nt", bnode_context=dict(shape_nodes))
         for unit_report in list(part.subjects(RDF.type, SH.ValidationReport)):
             for result in part.objects(unit_report, SH.result):
                 merged.add((report_node, SH.result, result))
             part.remove((unit_report, None, None))
         merged += part
-    files = [f for unit, _, _ in outcomes for f in unit.files]
-    results = read_results(merged, load_shapes())
+    results = read_results(merged, shapes)
     located = locate_results(
         ValidationOutcome(conforms=conforms, report_graph=merged, results=results), files
     )
@@ -154,4 +216,5 @@ def _merge(outcomes: Sequence[tuple[Unit, bool, bytes]], cached: int) -> Checked
         results=located.results,
         units=len(outcomes),
         cached=cached,
+        validated=validated,
     )

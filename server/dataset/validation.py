@@ -6,6 +6,7 @@ an Oxigraph-backed graph is far slower (at 100k triples: 1.8 s in memory, over 3
 ontology is validated together with the data.
 """
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,11 +27,13 @@ from rdflib.term import BNode, Node, URIRef
 
 from ..rdf.namespaces import SH
 from ..rdf.terms import to_rdflib
-from .loading import parse_all
+from .focus import FocusNodes, validating_only
+from .loading import parse_all, parse_quads
 from .sources import DataFile, bundled_data_files, graph_iri_for
 
 SHAPES_PACKAGE = "carekg.shapes"
 ONTOLOGY_PACKAGE = "carekg.ontology"
+SHAPE_BLANK_NODE_PREFIX = "shape"
 
 
 @dataclass(frozen=True)
@@ -86,11 +89,32 @@ def shapes_version(files: list[tuple[str, bytes]]) -> str:
 
 
 def load_shapes() -> rdflib.Graph:
-    """All bundled shapes (data shapes and ontology shapes) in one graph."""
+    """All bundled shapes (data shapes and ontology shapes) in one graph.
+
+    The shapes' blank nodes get the same labels in every process, so the sh:sourceShape of a report
+    made by a worker process (or read from the validation cache) names the same shape here."""
     shapes = rdflib.Graph()
-    for name, data in shape_files():
-        shapes.parse(data=data, format="turtle", publicID=f"urn:carekg:shapes:{name}")
+    for index, (name, data) in enumerate(shape_files()):
+        for quad in parse_quads(DataFile(name=f"shapes/{name}", data=data, graph_iri=None), index):
+            triple = (
+                _shape_term(quad.subject),
+                _shape_term(quad.predicate),
+                _shape_term(quad.object),
+            )
+            shapes.add(triple)  # type: ignore[arg-type]
     return shapes
+
+
+def is_shape_blank_node(node: Node) -> bool:
+    """Whether ``node`` is one of the bundled shapes' blank nodes (as load_shapes labels them)."""
+    return isinstance(node, BNode) and str(node).startswith(SHAPE_BLANK_NODE_PREFIX)
+
+
+def _shape_term(term: object) -> Node:
+    # Data blank nodes are labelled f{file}b{n} too (loading.parse_quads): a report holds both kinds.
+    if isinstance(term, ox.BlankNode):
+        return BNode(SHAPE_BLANK_NODE_PREFIX + term.value)
+    return to_rdflib(term)
 
 
 def builtin_ontology_files() -> list[DataFile]:
@@ -168,21 +192,26 @@ def _in_memory(data: rdflib.Graph) -> rdflib.Graph:
 def validate(
     data: rdflib.Graph | rdflib.Dataset,
     shapes: rdflib.Graph | None = None,
+    focus: FocusNodes | None = None,
 ) -> ValidationOutcome:
-    """Validate data (a graph, or the union of a dataset's graphs) against the shapes (default: bundled)."""
+    """Validate data (a graph, or the union of a dataset's graphs) against the shapes (default: bundled),
+    at every target node or, given ``focus``, at the targets among those nodes only."""
     shapes_graph = shapes if shapes is not None else load_shapes()
-    conforms, report_graph, _text = pyshacl_validate(
-        _in_memory(data),
-        shacl_graph=shapes_graph,
-        inference="none",
-        advanced=True,
-        allow_warnings=False,
-        # sh:Info results (the conflicts between sources the corpus records) are listed but do not fail.
-        allow_infos=True,
-        # The graph is our own copy and the shapes have no rules: without inference or an ontology to mix
-        # in, pySHACL need not clone it again (its clone would also lose the prepared-query cache).
-        inplace=True,
-    )
+    with validating_only(focus) if focus is not None else contextlib.nullcontext():
+        conforms, report_graph, _text = pyshacl_validate(
+            _in_memory(data),
+            shacl_graph=shapes_graph,
+            inference="none",
+            advanced=True,
+            allow_warnings=False,
+            # sh:Info results (the conflicts between sources the corpus records) are listed but do not
+            # fail.
+            allow_infos=True,
+            # The graph is our own copy and the shapes have no rules: without inference or an ontology
+            # to mix in, pySHACL need not clone it again (its clone would also lose the prepared-query
+            # cache).
+            inplace=True,
+        )
     assert isinstance(report_graph, rdflib.Graph)
     results = read_results(report_graph, shapes_graph)
     return ValidationOutcome(conforms=bool(conforms), report_graph=report_graph, results=results)

@@ -93,13 +93,14 @@ def build_lock(store_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def parse_files(files: Sequence[DataFile]) -> list[ox.Quad]:
-    quads: list[ox.Quad] = []
+def parse_each(files: Sequence[DataFile]) -> list[list[ox.Quad]]:
+    """Each file's quads (a list per file)."""
+    parsed: list[list[ox.Quad]] = []
     with progress_bar(len(files), "parsing", "files") as bar:
         for index, file in enumerate(files):
-            quads.extend(parse_quads(file, index))
+            parsed.append(parse_quads(file, index))
             bar.update(1)
-    return quads
+    return parsed
 
 
 def write_build(
@@ -134,7 +135,7 @@ def write_build(
                 with progress_bar(len(quads), "loading", "triples") as bar:
                     graphs = load_on_disk(partial / STORE_FOLDER, quads, bar.update)
             hashes = _graph_hashes(quads)
-            dumps = _write_dumps(partial, quads, hashes, _previous_manifest(store_dir))
+            dumps = _write_dumps(partial, quads, version, hashes, _previous_manifest(store_dir))
             if report_ntriples is not None:
                 _write_file(partial / REPORT_FILE, report_ntriples)
             manifest = Manifest(
@@ -200,11 +201,13 @@ def _previous_manifest(store_dir: Path) -> tuple[Path, Manifest] | None:
 def _write_dumps(
     build: Path,
     quads: list[ox.Quad],
+    version: str,
     hashes: dict[str, str],
     previous: tuple[Path, Manifest] | None,
 ) -> list[DumpFile]:
-    """Every dump in every format, plain and gzipped; a named graph whose content is unchanged since
-    the previous build reuses that build's files (hard links) instead of serializing them again.
+    """Every dump in every format, plain and gzipped. What is unchanged since the previous build reuses
+    that build's files (hard links) instead of being serialized again: a named graph whose content is
+    the same, and the whole dataset's dumps when the dataset is (the same version, by the same carekg).
 
     The named graphs' dumps are written by worker processes (spawned: this process may run RocksDB
     threads), each handed its graphs as N-Quads, while this process writes the whole dataset's."""
@@ -216,6 +219,10 @@ def _write_dumps(
             written += [file for files in reused if files for file in files]
         else:
             todo.append(graph)
+    whole = [_reuse_whole(build, f.dump_name, version, previous) for f in RDF_GRAPH_FORMATS]
+    whole_reused = all(whole)
+    if whole_reused:
+        written += [file for files in whole if files for file in files]
     by_graph: dict[str, list[str]] = {}
     wanted = set(todo)
     for quad in quads:
@@ -237,15 +244,16 @@ def _write_dumps(
                     )
                     for chunk in chunks
                 ]
-                written += _dump_graph(build, store_from_quads(quads), None)
+                if not whole_reused:
+                    written += _dump_graph(build, store_from_quads(quads), None)
                 bar.update(1)
                 for future in futures:
                     files = future.result()
                     written += files
                     bar.update(len(files) // (2 * len(RDF_GRAPH_FORMATS)))
-        else:
+        elif todo or not whole_reused:
             store = store_from_quads(quads)
-            for name in (None, *todo):
+            for name in ([] if whole_reused else [None]) + todo:
                 written += _dump_graph(build, store, name)
                 bar.update(1)
     return written
@@ -297,16 +305,32 @@ def _write_dump_pair(
 
 def _reuse(
     build: Path,
-    graph: str | None,
+    graph: str,
     format_name: str,
     hashes: dict[str, str],
     previous: tuple[Path, Manifest] | None,
 ) -> list[DumpFile] | None:
-    if graph is None or previous is None:
+    if previous is None or previous[1].graph_hashes.get(graph) != hashes[graph]:
         return None
+    return _link_previous(build, previous, format_name, graph)
+
+
+def _reuse_whole(
+    build: Path, format_name: str, version: str, previous: tuple[Path, Manifest] | None
+) -> list[DumpFile] | None:
+    if previous is None:
+        return None
+    old = previous[1]
+    if old.version != version or old.carekg_version != __version__:
+        return None
+    return _link_previous(build, previous, format_name, None)
+
+
+def _link_previous(
+    build: Path, previous: tuple[Path, Manifest], format_name: str, graph: str | None
+) -> list[DumpFile] | None:
+    """The previous build's dumps of ``graph`` in one format (plain and gzipped), linked into ``build``."""
     old_build, old = previous
-    if old.graph_hashes.get(graph) != hashes[graph]:
-        return None
     files = [old.dump(format_name, graph, gz) for gz in (False, True)]
     if any(f is None for f in files):
         return None
