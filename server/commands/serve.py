@@ -2,7 +2,8 @@
 
 It serves the current build of a store directory (``carekg build`` writes it): nothing is parsed,
 validated or serialized at start-up. ``--data FILE…`` first builds the files into a temporary store
-directory, so a bad data file stops the command at once (file:line:column, exit status 2).
+directory, so a bad data file stops the command at once (file:line:column, exit status 2). Builds run
+in a child process (carekg.commands.child_build), so the master never starts RocksDB's threads.
 
 Before gunicorn forks its workers, the master starts the query pool's supervisor (fork and exec) and
 never opens the store itself: each worker opens the build read-only on its first request, and clients'
@@ -26,7 +27,6 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from ..config import Config, pool_size_of
-from ..dataset.build import build_into
 from ..errors import CarekgError
 from ..store.built import open_current
 from ..store.manifest import NoBuildError, current_build
@@ -34,6 +34,7 @@ from ..store.pool import QueryPool
 from ..web.app import create_app
 from ..web.context import config_of, dataset_state
 from ..web.metrics import MULTIPROCESS_ENV
+from .child_build import build_in_child_process
 from .options import config_from_options
 
 THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so threads are cheap
@@ -78,7 +79,7 @@ class GunicornServer(BaseApplication):  # type: ignore[misc]
         old_version = state.store.version
         try:
             if config.data:
-                build_into(self.store_dir, config.data, validate=False)
+                build_in_child_process(self.store_dir, config.data, validate=False)
             new_store = state.rebuild(lambda: open_current(self.store_dir, self.pool))
         except CarekgError as exc:
             click.echo(f"carekg serve: reload failed, still serving {old_version}: {exc}", err=True)
@@ -273,7 +274,7 @@ def serving_store(config: Config) -> Iterator[tuple[Path, QueryPool, Callable[[]
             if config.data:
                 store_dir = Path(tempfile.mkdtemp(prefix="carekg-serve-"))
                 cleanup_callback(shutil.rmtree, store_dir, True)
-                build_into(store_dir, config.data, validate=False)
+                build_in_child_process(store_dir, config.data, validate=False)
             else:
                 try:
                     current_build(store_dir)
@@ -282,7 +283,7 @@ def serving_store(config: Config) -> Iterator[tuple[Path, QueryPool, Callable[[]
                         f"carekg serve: no build in {store_dir} yet: building the built-in graph",
                         err=True,
                     )
-                    build_into(store_dir)
+                    build_in_child_process(store_dir)
         except CarekgError as exc:
             click.echo(f"carekg serve: {exc}", err=True)
             raise SystemExit(2) from None
