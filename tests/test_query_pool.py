@@ -106,11 +106,6 @@ def test_a_query_needing_too_much_memory_fails_alone(one_process_server: Running
     assert count(one_process_server, "after the explosive one") == 300
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="seen twice on a heavily loaded machine: one gunicorn worker kept answering from the old "
-    "build for 20 s (open defect, under investigation; it passes on an idle machine)",
-)
 def test_a_new_build_under_load_is_served_without_an_error(
     store_dir: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
