@@ -53,7 +53,8 @@ validate:
 wheel-smoke:
 	bash scripts/wheel_smoke_test.sh $(BIN)/python $(PYTHON)
 
-# The peer benchmark at 10k triples, as a smoke test (about 75 s on 2 cores; needs Debian's wrk).
+# The peer benchmark at 10k triples, as a smoke test: every peer answers every query, serially and
+# under wrk, in short runs (about 45 s on 2 cores; needs Debian's wrk).
 bench-smoke: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	command -v wrk >/dev/null || bash scripts/apt_install.sh wrk

@@ -569,14 +569,14 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, Path | None, Path | No
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--carekg-mode", choices=("data", "store"), default="store")
     parser.add_argument("--peers", default=",".join(PEERS), help="a subset of " + ",".join(PEERS))
-    parser.add_argument("--duration", type=int, help="seconds of each wrk run [10; smoke run 2]")
+    parser.add_argument("--duration", type=int, help="seconds of each wrk run [10; smoke run 1]")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
-        "--serial", type=int, help="serial requests per query and peer [100; smoke 20]"
+        "--serial", type=int, help="serial requests per query and peer [100; smoke 10]"
     )
     parser.add_argument(
-        "--serial-seconds", type=float, help="time budget of each serial run [10; smoke 1.5]"
+        "--serial-seconds", type=float, help="time budget of each serial run [10; smoke 0.75]"
     )
     parser.add_argument("--request-timeout", type=float, default=120.0)
     parser.add_argument("--start-timeout", type=float, default=900.0)
@@ -600,11 +600,11 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, Path | None, Path | No
         sizes=sizes,
         seed=args.seed,
         carekg_mode=args.carekg_mode,
-        duration_s=args.duration or (2 if smoke else 10),
+        duration_s=args.duration or (1 if smoke else 10),
         threads=args.threads,
         connections=args.connections,
-        serial_count=args.serial or (20 if smoke else 100),
-        serial_budget_s=args.serial_seconds or (1.5 if smoke else 10.0),
+        serial_count=args.serial or (10 if smoke else 100),
+        serial_budget_s=args.serial_seconds or (0.75 if smoke else 10.0),
         request_timeout_s=args.request_timeout,
         start_timeout_s=args.start_timeout,
         peers=chosen,

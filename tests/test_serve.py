@@ -3,7 +3,10 @@
 import http.client
 import io
 import json
+import os
+import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -169,3 +172,41 @@ def test_row_cap_option_truncates_and_announces(data_server: RunningServer) -> N
     rows, headers = select(data_server, f"SELECT ?name WHERE {{ ?s <{EX}name> ?name }}")
     assert len(rows) == 3
     assert headers["x-carekg-truncated"] == "true"
+
+
+def processes_in_group(group: int) -> list[int]:
+    """The live (not zombie) processes of a process group."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields_after_name = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        state, process_group = fields_after_name[0], int(fields_after_name[2])
+        if process_group == group and state != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+def test_sigterm_stops_the_server_and_every_process_it_started_within_seconds(
+    tmp_path: Path,
+) -> None:
+    # A build in the master once left RocksDB's thread pool to the forked workers, whose exit then
+    # waited for threads they did not have, until gunicorn killed them at its graceful timeout (10 s).
+    data = tmp_path / "people.nt"
+    data.write_text(DATA_FILES["people.nt"])
+    with carekg_serve(["--data", str(data)], tmp_path / "serve.log") as server:
+        rows, _ = select(server, f"SELECT ?name WHERE {{ ?s <{EX}name> ?name }}")
+        assert rows == [("Ben",)]
+        # the master, its two workers, the pool's supervisor and its query processes
+        assert len(processes_in_group(server.pid)) >= 5
+        started = time.monotonic()
+        os.kill(server.pid, signal.SIGTERM)
+        while processes_in_group(server.pid) and time.monotonic() - started < 30:
+            time.sleep(0.05)
+        seconds = time.monotonic() - started
+    assert processes_in_group(server.pid) == []
+    assert seconds < gunicorn_options(Config())["graceful_timeout"] / 2, (
+        tmp_path / "serve.log"
+    ).read_text()

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from carekg_process import RunningServer, carekg_executable, carekg_serve
+from carekg_process import SESSION_STORE, RunningServer, carekg_executable, carekg_serve
 
 from carekg.commands.serve import MAX_REQUEST_LINE_BYTES
 
@@ -120,8 +120,10 @@ def test_a_taken_port_is_never_announced_as_serving(tmp_path: Path) -> None:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
+        # The tests' store of the built-in graph, never a developer's ./.carekg/store.
+        command = [str(carekg_executable()), "serve", "--store", str(SESSION_STORE)]
         result = subprocess.run(
-            [str(carekg_executable()), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [*command, "--host", "127.0.0.1", "--port", str(port)],
             capture_output=True,
             text=True,
             timeout=60,

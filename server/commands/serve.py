@@ -2,7 +2,8 @@
 
 It serves the current build of a store directory (``carekg build`` writes it): nothing is parsed,
 validated or serialized at start-up. ``--data FILE…`` first builds the files into a temporary store
-directory, so a bad data file stops the command at once (file:line:column, exit status 2).
+directory, so a bad data file stops the command at once (file:line:column, exit status 2). Builds run
+in a child process (carekg.commands.child_build), so the master never starts RocksDB's threads.
 
 Before gunicorn forks its workers, the master starts the query pool's supervisor (fork and exec) and
 never opens the store itself: each worker opens the build read-only on its first request, and clients'
@@ -26,7 +27,6 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 
 from ..config import BACKENDS, Config, pool_size_of
-from ..dataset.build import build_into
 from ..errors import CarekgError
 from ..store.built import open_current
 from ..store.manifest import NoBuildError, current_build
@@ -36,6 +36,7 @@ from ..store.remote import open_remote
 from ..web.app import create_app
 from ..web.context import dataset_state
 from ..web.metrics import MULTIPROCESS_ENV
+from .child_build import build_in_child_process
 from .options import config_from_options, engine_client
 
 THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so threads are cheap
@@ -281,7 +282,7 @@ def serve_command(
 
         def reopen() -> Store:
             if config.data:
-                build_into(store_dir, config.data, validate=False)
+                build_in_child_process(store_dir, config.data, validate=False)
             return open_current(store_dir, pool)
 
         app = create_app(config, store=open_current(store_dir, pool))
@@ -333,7 +334,7 @@ def serving_store(config: Config) -> Iterator[tuple[Path, QueryPool, Callable[[]
             if config.data:
                 store_dir = Path(tempfile.mkdtemp(prefix="carekg-serve-"))
                 cleanup_callback(shutil.rmtree, store_dir, True)
-                build_into(store_dir, config.data, validate=False)
+                build_in_child_process(store_dir, config.data, validate=False)
             else:
                 try:
                     current_build(store_dir)
@@ -342,7 +343,7 @@ def serving_store(config: Config) -> Iterator[tuple[Path, QueryPool, Callable[[]
                         f"carekg serve: no build in {store_dir} yet: building the built-in graph",
                         err=True,
                     )
-                    build_into(store_dir)
+                    build_in_child_process(store_dir)
         except CarekgError as exc:
             click.echo(f"carekg serve: {exc}", err=True)
             raise SystemExit(2) from None

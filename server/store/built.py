@@ -4,6 +4,10 @@ answers pattern reads and in-app queries, and the query pool answers clients' qu
 The Oxigraph store is opened read-only lazily, once in each process that reads it (``Store.read_only``
 starts RocksDB's threads: the gunicorn master, which forks the workers, must never open it). Opening
 takes milliseconds, so ``carekg serve`` starts in well under a second whatever the data's size.
+
+A process that uses a build holds its lease (see carekg.store.manifest) from its first use of the
+BuiltStore until it closes or drops it, also when the pool answers its queries: a request that started
+on a build that is no longer current still finds the build's store when a pool process opens it.
 """
 
 import os
@@ -34,14 +38,17 @@ class BuiltStore:
     """One build of a store directory, served read-only."""
 
     def __init__(self, build: Path, pool: QueryPool | None, store_dir: Path | None = None):
+        self._lock = threading.RLock()  # oxigraph() takes the lease while it holds the lock
+        self._lease: tuple[int, Lease] | None = None  # the process that holds it, and the lease
+        self._opened: tuple[int, ox.Store] | None = (
+            None  # the process that opened it, and the store
+        )
         self.build = build
         self.store_dir = store_dir
         self.manifest: Manifest = read_manifest(build)
         self.version = self.manifest.version
         self.built_at: datetime = self.manifest.built_at_datetime
         self.pool = pool
-        self._lock = threading.Lock()
-        self._opened: tuple[int, ox.Store, Lease] | None = None
 
     # ---------------------------------------------------------------- the Store protocol
 
@@ -71,6 +78,7 @@ class BuiltStore:
     def answer(self, job: QueryJob, timeout: float) -> Serialized:
         if self.pool is None:
             raise RuntimeError("this store was opened without a query pool")
+        self.hold()
         return self.pool.answer(job, self.build / STORE_FOLDER, timeout)
 
     # ---------------------------------------------------------------- what the build computed
@@ -88,6 +96,29 @@ class BuiltStore:
 
     # ---------------------------------------------------------------- opening and switching
 
+    def hold(self) -> bool:
+        """Hold this process's lease on the build (taken once, kept until close): while any process
+        holds it, no build prunes the build's store. False if the store is gone already (the build was
+        replaced and pruned before this process held it)."""
+        pid = os.getpid()
+        held = self._lease
+        if held is not None and held[0] == pid:
+            return True
+        with self._lock:
+            if self._lease is not None and self._lease[0] == pid:
+                return True
+            try:
+                lease = Lease(self.build).acquire()
+            except FileNotFoundError:  # the whole build folder was pruned
+                return False
+            except OSError:  # no lease can be written here (a read-only folder): serve it unleased
+                return (self.build / STORE_FOLDER).is_dir()
+            if not (self.build / STORE_FOLDER).is_dir():
+                lease.release()
+                return False
+            self._lease = (pid, lease)
+            return True
+
     def oxigraph(self) -> ox.Store:
         """The read-only Oxigraph store, opened in this process on first use (and leased)."""
         pid = os.getpid()
@@ -96,8 +127,8 @@ class BuiltStore:
             return opened[1]
         with self._lock:
             if self._opened is None or self._opened[0] != pid:
-                lease = Lease(self.build).acquire()
-                self._opened = (pid, ox.Store.read_only(str(self.build / STORE_FOLDER)), lease)
+                self.hold()
+                self._opened = (pid, ox.Store.read_only(str(self.build / STORE_FOLDER)))
             return self._opened[1]
 
     def successor(self) -> "BuiltStore | None":
@@ -110,10 +141,16 @@ class BuiltStore:
         return BuiltStore(latest, self.pool, self.store_dir)
 
     def close(self) -> None:
+        """Release this process's lease (and its store): a build that no process holds may be pruned."""
         with self._lock:
-            if self._opened is not None and self._opened[0] == os.getpid():
-                self._opened[2].release()
+            if self._lease is not None and self._lease[0] == os.getpid():
+                self._lease[1].release()
+            self._lease = None
             self._opened = None
+
+    def __del__(self) -> None:
+        # A store the server followed away from is dropped once the last request using it has ended.
+        self.close()
 
 
 def open_current(store_dir: Path, pool: QueryPool | None) -> BuiltStore:

@@ -17,6 +17,7 @@ relabelled; the timeout is an HTTP timeout, never the engine's ``timeout`` param
 
 import json
 import logging
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -247,7 +248,7 @@ class RemoteStore(BuiltStore):
         self.engine_manifest = engine_manifest
         self.names = GraphNames(engine_manifest)
         self.engine_max_rows = engine_max_rows
-        self._lease = Lease(build).acquire()
+        self.hold()
         self._parser = threading.local()
         # A build never changes, so what the engine answered for it holds until the next build.
         self._answers: Memo[bytes] = Memo(MEMO_ENTRIES)
@@ -354,8 +355,21 @@ class RemoteStore(BuiltStore):
         assert self.store_dir is not None
         return RemoteStore(self.store_dir, self.client, latest, self.engine_max_rows)
 
-    def close(self) -> None:
-        self._lease.release()
+    def hold(self) -> bool:
+        """Hold this process's lease on the build folder (its dumps and report: there is no local
+        store), so that no build prunes it while it is served."""
+        pid = os.getpid()
+        held = self._lease
+        if held is not None and held[0] == pid:
+            return True
+        with self._lock:
+            if self._lease is not None and self._lease[0] == pid:
+                return True
+            try:
+                self._lease = (pid, Lease(self.build).acquire())
+            except OSError:  # a read-only folder: serve it unleased
+                return self.build.is_dir()
+            return True
 
     # ---------------------------------------------------------------- helpers
 

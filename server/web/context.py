@@ -24,7 +24,9 @@ class DatasetState:
 
     A store served from a build follows its store directory: at most once every ``FOLLOW_SECONDS`` it
     looks whether another build has become current and, if so, serves that one from the next request
-    on; requests already running finish on the build they started with.
+    on; requests already running finish on the build they started with. The process that hands a
+    BuiltStore out holds its build's lease until the last request using it has dropped it, so that
+    no build prunes its store meanwhile (the query pool's processes open it by its path).
     """
 
     def __init__(self, store: Store):
@@ -34,22 +36,31 @@ class DatasetState:
 
     @property
     def store(self) -> Store:
+        """The store to answer a request from (held by this process, if it is a BuiltStore)."""
         store = self._store
-        if isinstance(store, BuiltStore) and time.monotonic() >= self._next_look:
-            self._follow(store)
+        if isinstance(store, BuiltStore):
+            gone = not store.hold()  # replaced and pruned before this process held it
+            if gone or time.monotonic() >= self._next_look:
+                self._follow(store, at_once=gone)
         return self._store
 
-    def _follow(self, store: BuiltStore) -> None:
+    @property
+    def served(self) -> Store:
+        """The store being served, as it is: without looking for a newer build or holding it (for
+        code that runs outside requests, such as gunicorn's master before it forks its workers)."""
+        return self._store
+
+    def _follow(self, store: BuiltStore, at_once: bool = False) -> None:
         with self._lock:
-            if time.monotonic() < self._next_look:
-                return
+            if self._store is not store or (not at_once and time.monotonic() < self._next_look):
+                return  # another request has followed, or looked, meanwhile
             self._next_look = time.monotonic() + FOLLOW_SECONDS
             try:
                 successor = store.successor()
             except (CarekgError, OSError) as exc:  # the directory lost its build: keep this one
                 log.warning("carekg: cannot follow the store directory: %s", exc)
                 return
-            if successor is not None:
+            if successor is not None and successor.hold():
                 log.warning(
                     "carekg: now serving build %s (%s)", successor.build.name, successor.version
                 )

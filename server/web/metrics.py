@@ -22,7 +22,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from .. import __version__
 from ..store.built import BuiltStore
 from ..store.remote import RemoteStore
-from .context import current_config, current_store
+from .context import current_config, current_store, dataset_state
 
 METRICS_KEY = "carekg.metrics"
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -70,7 +70,7 @@ def install_metrics(app: Flask) -> None:
         started=time.time(),
     )  # fmt: skip
     app.after_request(_count_response)
-    store = app.extensions["carekg"].store
+    store = dataset_state(app).served  # in gunicorn's master: neither followed nor held
     if isinstance(store, BuiltStore) and store.pool is not None:
         store.pool.on_waiting = app.extensions[METRICS_KEY].queue_depth.set
 

@@ -12,7 +12,7 @@ from flask import Response, request
 
 from ... import __version__
 from ..context import current_store
-from .shapes import bundled_shapes
+from .shapes import bundled_shapes_version
 
 VALIDATED_METHODS = ("GET", "HEAD")
 
@@ -28,7 +28,7 @@ def add_validators(response: Response) -> Response:
                 (
                     store.version,
                     __version__,
-                    bundled_shapes().version,
+                    bundled_shapes_version(),
                     request.host_url + request.script_root,
                     response.headers.get("Content-Type", ""),
                     response.headers.get("Content-Encoding", ""),

@@ -63,12 +63,20 @@ def shapes_iri(base: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def bundled_shapes_version() -> str:
+    """The bundled shapes' version, read once per process: a hash of the files, cheap to compute where
+    bundled_shapes() also labels every blank node (seconds), so that the ETag of a process's first
+    response does not wait for that."""
+    return shapes_version(shape_files())
+
+
+@lru_cache(maxsize=1)
 def bundled_shapes() -> BundledShapes:
     """The bundled shapes, read once per process (they are package data: fixed while it runs)."""
     files = shape_files()
     graph = load_shapes()
     return BundledShapes(
-        version=shapes_version(files),
+        version=bundled_shapes_version(),
         triples=tuple(sorted(_canonical_triples(graph), key=str)),
         files=tuple((name, data.decode("utf-8")) for name, data in files),
         node_shapes=tuple(_node_shapes(graph)),
