@@ -5,7 +5,7 @@ its files, its ``context`` files and its ``descriptions`` (more context, as N-Tr
 carekg's own data is split. A unit's outcome is cached under a key of everything it depends on (those
 bytes, the focus, the shapes, the pySHACL and carekg versions), so an unchanged unit is not validated
 again. The units to validate run in parallel worker processes when there are enough of them to pay for
-starting the processes.
+starting the processes, and idle cores to run them on.
 """
 
 import hashlib
@@ -115,7 +115,7 @@ def check_units(
     todo = sorted(
         (i for i, outcome in enumerate(outcomes) if outcome is None), key=lambda i: -_size(units[i])
     )
-    workers = min(len(todo), workers or os.cpu_count() or 1)
+    workers = min(len(todo), workers or _idle_cores())
     if workers > 1 and len(todo) > UNITS_IN_PROCESS:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
             fresh = list(pool.map(_validate_unit, [units[i] for i in todo]))
@@ -131,6 +131,16 @@ def check_units(
         cached=len(units) - len(todo),
         validated=tuple(units[i].name for i in sorted(todo)),
     )
+
+
+def _idle_cores() -> int:
+    """The cores no other process keeps busy, by the last minute's load: on a shared machine, worker
+    processes on busy cores would only take turns with the other processes there."""
+    try:
+        busy = os.getloadavg()[0]
+    except OSError:
+        busy = 0.0
+    return max(1, round((os.cpu_count() or 1) - busy))
 
 
 def _size(unit: Unit) -> int:
