@@ -44,8 +44,10 @@ typecheck:
 imports:
 	$(BIN)/lint-imports --no-cache
 
+# One pytest worker per core, each taking whole test files (a file's servers start once; the slowest
+# files, which are CPU-bound SHACL validations, run beside the files that wait on servers).
 pytest:
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadfile
 
 validate:
 	$(BIN)/carekg validate

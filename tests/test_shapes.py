@@ -1,4 +1,5 @@
-"""The SHACL shapes: each shape's passing and failing examples, with the exact violations expected.
+"""The SHACL shapes: each shape's passing and failing examples, with the exact violations expected
+(and `carekg validate` exits 1 on each failing example).
 
 Each node shape with a target has tests/shape_examples/<Shape>_PASS.ttl, which conforms, and <Shape>_XFAIL.ttl,
 whose violations are listed in tests/shape_examples/expected-violations.toml. A shape may have more passing
@@ -6,15 +7,19 @@ examples, <Shape>_PASS_<what>.ttl, for a case of its own (such as a whole report
 with the shipped dataset (ontology, schemes and the South Lanarkshire graph), whose nodes it may refer to.
 """
 
+import json
 import tomllib
 from collections import Counter
 from pathlib import Path
 
 import pytest
 import rdflib
+from click.testing import CliRunner
 from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, URIRef
+from validation_memo import remember_validations_of_the_command, shapes_graph, validated
 
+from carekg.commands.cli import main
 from carekg.dataset.loading import parse_all, read_data_files
 from carekg.dataset.report_formats import TermWriter
 from carekg.dataset.sources import DataFile, bundled_data_files
@@ -23,7 +28,6 @@ from carekg.dataset.validation import (
     ValidationOutcome,
     ValidationResult,
     builtin_ontology_files,
-    load_shapes,
     union_graph,
     validate,
     validate_files,
@@ -56,7 +60,7 @@ def expand(term: str) -> URIRef:
 
 @pytest.fixture(scope="module")
 def shapes() -> rdflib.Graph:
-    return load_shapes()
+    return shapes_graph()  # the bundled shapes, as load_shapes() reads them
 
 
 @pytest.fixture(scope="module")
@@ -79,8 +83,10 @@ def expected_violations() -> dict[str, Counter[Violation]]:
 def validate_example(
     name: str, shapes: rdflib.Graph, shipped_files: list[DataFile]
 ) -> ValidationOutcome:
-    # As `carekg validate EXAMPLE` does it: the example with the built-in data it may refer to.
-    return validate_files(read_data_files([EXAMPLES / name]), shapes=shapes)
+    # As `carekg validate EXAMPLE` does it: the example with the built-in data it may refer to;
+    # against ``shapes`` (validated() validates with that graph), once per test process.
+    assert shapes is shapes_graph()
+    return validated(read_data_files([EXAMPLES / name]))
 
 
 def not_info(outcome: ValidationOutcome) -> list[ValidationResult]:
@@ -166,6 +172,19 @@ def test_failing_example_gives_exactly_the_expected_violations(
     ]
     assert own, f"the example does not exercise {name} itself"
     assert all(r.message for r in outcome.results)
+
+
+@pytest.mark.parametrize(
+    "example", sorted(EXAMPLES.glob("*_XFAIL.ttl")), ids=lambda p: p.name.removesuffix(".ttl")
+)
+def test_every_failing_shape_example_exits_1(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `carekg validate` validates as validate_example does: the outcome computed above is reused.
+    remember_validations_of_the_command(monkeypatch)
+    result = CliRunner().invoke(main, ["validate", "--format", "json", str(example)])
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.output), "exit 1 must come with violations"
 
 
 def test_violations_of_a_named_file_are_located_at_their_subject(
