@@ -20,6 +20,8 @@ from typing import Protocol
 
 HOST = "127.0.0.1"
 STOP_GRACE_SECONDS = 10.0
+# carekg serve's default --timeout; carekg over an engine passes it, and its engine stops queries then too.
+CAREKG_TIMEOUT_S = 30
 
 
 def free_port() -> int:
@@ -112,6 +114,7 @@ def carekg_engine_commands(
         *("--query-endpoint", engine.query),
         *("--store", str(store)),
         *("--engine-max-rows", str(engine.max_rows)),
+        *("--timeout", str(CAREKG_TIMEOUT_S)),
         *("--host", HOST),
         *("--port", str(port)),
     ]
