@@ -13,12 +13,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 HOST = "127.0.0.1"
 STOP_GRACE_SECONDS = 10.0
+# carekg serve's default --timeout; carekg over an engine passes it, and its engine stops queries then too.
+CAREKG_TIMEOUT_S = 30
 
 
 def free_port() -> int:
@@ -63,6 +66,59 @@ def carekg_commands(
             *listen,
         ]
     raise ValueError(f"unknown carekg mode {mode!r}: data or store")
+
+
+@dataclass(frozen=True)
+class EngineEndpoints:
+    """Where carekg loads a remote engine and reads it back (Virtuoso's URLs), and the account it loads with."""
+
+    graph_store: str  # SPARQL 1.1 Graph Store Protocol, with the loader's account
+    authenticated_query: (
+        str  # queries with the loader's account (build reads the engine's manifest)
+    )
+    query: str  # anonymous, select-only: what `carekg serve` reads
+    loader_user: str
+    loader_password: str
+    max_rows: int  # the engine's own row limit (Virtuoso's ResultSetMaxRows)
+
+
+def carekg_environment(**extra: str) -> dict[str, str]:
+    """This process's environment without any CAREKG_ setting (the command line says all), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAREKG_")}
+    return {**env, **extra}
+
+
+def carekg_engine_commands(
+    data: Path, store: Path, engine: EngineEndpoints, port: int
+) -> tuple[list[str], dict[str, str], list[str], dict[str, str]]:
+    """carekg over a remote engine: ``carekg build FILE --into GSP --query-endpoint URL --store DIR`` (the
+    README's faster loader) with the loader's account, then ``carekg serve --backend sparql`` reading the
+    engine's anonymous endpoint. The build's command and environment, then the server's."""
+    carekg = venv_tool("carekg")
+    build = [
+        carekg,
+        "build",
+        str(data),
+        *("--store", str(store)),
+        *("--into", engine.graph_store),
+        *("--query-endpoint", engine.authenticated_query),
+    ]
+    credentials = {
+        "CAREKG_REMOTE_USER": engine.loader_user,
+        "CAREKG_REMOTE_PASSWORD": engine.loader_password,
+    }
+    serve = [
+        carekg,
+        "serve",
+        *("--backend", "sparql"),
+        *("--query-endpoint", engine.query),
+        *("--store", str(store)),
+        *("--engine-max-rows", str(engine.max_rows)),
+        *("--timeout", str(CAREKG_TIMEOUT_S)),
+        *("--host", HOST),
+        *("--port", str(port)),
+    ]
+    return build, carekg_environment(**credentials), serve, carekg_environment()
 
 
 def oxigraph_commands(data: Path, store: Path, port: int) -> tuple[list[str], list[str]]:
@@ -136,14 +192,43 @@ def tree_pss_mb(pid: int) -> float:
     return pss_kib(process_tree(pid)) / 1024
 
 
+class Served(Protocol):
+    """What the benchmark needs of a running peer: its URL, whether it runs, its memory, how to stop it."""
+
+    name: str
+    argv: list[str]
+    url: str
+
+    def alive(self) -> bool: ...
+
+    def pss_mb(self) -> float: ...
+
+    def log_tail(self, lines: int = 15) -> str: ...
+
+    def stop(self) -> None: ...
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as stat:
+            text = stat.read()
+    except OSError:
+        return False
+    return text[text.rindex(")") + 2 :].split()[0] != "Z"
+
+
 @dataclass
 class Server:
-    """One server process the benchmark started."""
+    """One server process the benchmark started. ``engine_pid``: a remote engine it serves from (not
+    started here): its memory counts with the server's, and the server is alive only while it runs."""
 
     name: str
     argv: list[str]
     url: str
     log: Path
+    env: Mapping[str, str] | None = None
+    engine_pid: int | None = None
     process: subprocess.Popen[bytes] | None = None
     started_at: float = 0.0
     pids_seen: set[int] = field(default_factory=set)
@@ -158,6 +243,7 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                env=None if self.env is None else dict(self.env),
             )
 
     @property
@@ -166,7 +252,8 @@ class Server:
         return self.process.pid
 
     def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        engine_runs = self.engine_pid is None or process_alive(self.engine_pid)
+        return self.process is not None and self.process.poll() is None and engine_runs
 
     def wait_ready(self, probe: Callable[[], bool], timeout: float) -> float:
         """Seconds from the start until ``probe`` first succeeds; SystemExit if the server dies or times out."""
@@ -183,7 +270,8 @@ class Server:
     def pss_mb(self) -> float:
         tree = process_tree(self.pid)
         self.pids_seen.update(tree)
-        return pss_kib(tree) / 1024
+        engine = process_tree(self.engine_pid) if self.engine_pid is not None else []
+        return pss_kib(tree + engine) / 1024
 
     def log_tail(self, lines: int = 15) -> str:
         try:
@@ -196,7 +284,7 @@ class Server:
         """SIGTERM to the server's PID, SIGKILL after the grace period; then any descendant left, by PID."""
         if self.process is None:
             return
-        if self.alive():
+        if self.process.poll() is None:
             self.pids_seen.update(process_tree(self.pid))
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -218,7 +306,9 @@ def _is_descendant_left(pid: int, leader: int) -> bool:
         return False
 
 
-def run_timed(argv: list[str], log: Path, timeout: float) -> float:
+def run_timed(
+    argv: list[str], log: Path, timeout: float, env: Mapping[str, str] | None = None
+) -> float:
     """Run a build command to its end; its seconds. SystemExit with the log's tail if it fails."""
     log.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -230,6 +320,7 @@ def run_timed(argv: list[str], log: Path, timeout: float) -> float:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 timeout=timeout,
+                env=None if env is None else dict(env),
             )
         except subprocess.TimeoutExpired:
             raise SystemExit(f"{argv[0]}: no end within {timeout:.0f} s (log: {log})") from None

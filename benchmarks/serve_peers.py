@@ -3,6 +3,7 @@
 Run (from the repository root, after `pip install -e '.[dev,bench]'` and Debian's `wrk`):
     .venv/bin/python benchmarks/serve_peers.py                 # 100k and 1M triples
     .venv/bin/python benchmarks/serve_peers.py --sizes 10k     # a smoke run (shorter runs; CI)
+    .venv/bin/python benchmarks/serve_peers.py --peers oxigraph,carekg,virtuoso,carekg-virtuoso
 
 Peers, all on 127.0.0.1, all answering the queries with the union of the named graphs as default graph:
   pyoxigraph   pyoxigraph called in this process on an on-disk store (bulk-loaded by pyoxigraph): the floor
@@ -10,6 +11,13 @@ Peers, all on 127.0.0.1, all answering the queries with the union of the named g
   rdflib       rdflib-endpoint's `rdflib-endpoint serve FILE` (rdflib memory store, uvicorn, 1 process)
   carekg       `carekg serve --data FILE` (--carekg-mode data), or `carekg build --store DIR FILE` then
                `carekg serve --store DIR` (--carekg-mode store); see peers.carekg_commands
+  virtuoso     Virtuoso's own /sparql (a private virtuoso-t, benchmarks/virtuoso_peer.py), loaded by its bulk
+               loader under the data's own graph names; every query pins the dataset as carekg over
+               Virtuoso does, by a default-graph-uri for each of the data's graphs (POST form)
+  virtuoso-unpinned  the same instance asked with no dataset: Virtuoso's default graph is then every graph
+               it holds, the data's and its own system graphs (which no query but the cheap one can match)
+  carekg-virtuoso  `carekg build FILE --into GSP --query-endpoint URL --store DIR` into a private Virtuoso
+               of its own, then `carekg serve --backend sparql` over that Virtuoso's anonymous /sparql
 
 For each size it writes the corpus (benchmarks/synthetic_corpus.py), builds and starts every peer one at a
 time (build time; start-up time until the first answer), then for each query of benchmarks/queries/*.rq in
@@ -18,13 +26,16 @@ request's text ends in a new comment), then throughput with wrk (POST applicatio
 varied by benchmarks/wrk_sparql.lua), and for the cheap query also with one repeated text (cached).
 Memory is the PSS of each server's whole process tree (/proc/<pid>/smaps_rollup). The answers' sizes are
 compared with pyoxigraph's. Results: a table on standard output, and markdown + JSON in benchmarks/results/.
-Every server the script starts is stopped by its PID when it ends, also on Ctrl-C or SIGTERM.
+Every server the script starts is stopped by its PID when it ends, also on Ctrl-C or SIGTERM. Where Virtuoso
+is not installed, its peers are skipped with the reason (the smoke run too).
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import re
 import shlex
 import signal
 import subprocess
@@ -43,18 +54,42 @@ import measure
 import peers
 import pyoxigraph as ox
 import synthetic_corpus
+import virtuoso_peer
 
 HERE = Path(__file__).resolve().parent
 QUERIES = HERE / "queries"
 RESULTS = HERE / "results"
-PEERS = ("pyoxigraph", "oxigraph", "rdflib", "carekg")
+PEERS = (
+    "pyoxigraph",
+    "oxigraph",
+    "rdflib",
+    "carekg",
+    "virtuoso",
+    "virtuoso-unpinned",
+    "carekg-virtuoso",
+)
 TITLES = {
     "pyoxigraph": "pyoxigraph in process",
     "oxigraph": "Oxigraph server",
     "rdflib": "rdflib-endpoint",
     "carekg": "carekg",
+    "virtuoso": "Virtuoso /sparql",
+    "virtuoso-unpinned": "Virtuoso, no dataset",
+    "carekg-virtuoso": "carekg over Virtuoso",
 }
-HTTP_PEERS = ("oxigraph", "rdflib", "carekg")
+HTTP_PEERS = ("oxigraph", "rdflib", "carekg", "virtuoso", "virtuoso-unpinned", "carekg-virtuoso")
+VIRTUOSO_PEERS = ("virtuoso", "virtuoso-unpinned", "carekg-virtuoso")
+# The smoke run (CI) leaves out the unpinned Virtuoso: the same instance and code as `virtuoso`, asked
+# without the dataset's fields, it would only add time.
+NOT_IN_SMOKE = ("virtuoso-unpinned",)
+# The ratio columns: carekg against each peer it is an alternative to, carekg over Virtuoso against the
+# same Virtuoso asked the same dataset directly (what carekg adds: its HTTP hop, renaming, checks).
+RATIOS = (
+    ("carekg", "pyoxigraph"),
+    ("carekg", "oxigraph"),
+    ("carekg", "rdflib"),
+    ("carekg-virtuoso", "virtuoso"),
+)
 SMOKE_MAX_TRIPLES = 10_000
 # A query whose serial median is above this is not run under wrk: 8 connections would queue minutes of work.
 WRK_MAX_SERIAL_MS = 5_000.0
@@ -94,7 +129,8 @@ class PeerRun:
     serial: dict[str, measure.Serial] = field(default_factory=dict)
     wrk: dict[str, measure.Throughput] = field(default_factory=dict)
     runner: measure.Runner | None = None
-    server: peers.Server | None = None
+    server: peers.Served | None = None
+    encoding: measure.Encoding = measure.DIRECT
     note: str = ""
 
     def as_json(self) -> dict[str, Any]:
@@ -144,17 +180,23 @@ def build_floor_store(data: Path, location: Path, log: Path, timeout: float) -> 
 
 
 def start_http_peer(
-    run: PeerRun, argv: list[str], url: str, work: Path, cheap: measure.Query, settings: Settings
+    run: PeerRun,
+    server: peers.Server,
+    cheap: measure.Query,
+    settings: Settings,
 ) -> None:
-    server = peers.Server(run.name, argv, url, work / f"{run.name}.log")
     run.server = server
-    client = measure.HttpSparql(url, timeout=5.0)
+    client = measure.HttpSparql(server.url, timeout=5.0)
     server.start()
     run.start_s = server.wait_ready(measure.probe(client, cheap, [0]), settings.start_timeout_s)
     client.close()
-    run.runner = measure.HttpSparql(url, timeout=settings.request_timeout_s)
+    run.runner = measure.HttpSparql(server.url, timeout=settings.request_timeout_s)
     run.pss_start_mb = run.pss_max_mb = server.pss_mb()
     print(f"  {TITLES[run.name]}: answering after {run.start_s:.2f} s", file=sys.stderr)
+
+
+def http_server(name: str, argv: list[str], url: str, work: Path) -> peers.Server:
+    return peers.Server(name, argv, url, work / f"{name}.log")
 
 
 def prepare_peers(
@@ -181,12 +223,14 @@ def prepare_peers(
         port = peers.free_port()
         load, serve = peers.oxigraph_commands(data, work / "oxigraph-store", port)
         run.build_s = peers.run_timed(load, work / "oxigraph-build.log", timeout)
-        start_http_peer(run, serve, f"http://{peers.HOST}:{port}/query", work, cheap, settings)
+        url = f"http://{peers.HOST}:{port}/query"
+        start_http_peer(run, http_server(run.name, serve, url, work), cheap, settings)
     if "rdflib" in settings.peers:
         run = runs["rdflib"] = PeerRun("rdflib")
         port = peers.free_port()
         argv = peers.rdflib_endpoint_command(data, port)
-        start_http_peer(run, argv, f"http://{peers.HOST}:{port}/", work, cheap, settings)
+        url = f"http://{peers.HOST}:{port}/"
+        start_http_peer(run, http_server(run.name, argv, url, work), cheap, settings)
         run.note = "parses the file at start-up: start-up includes the load"
     if "carekg" in settings.peers:
         run = runs["carekg"] = PeerRun("carekg")
@@ -198,7 +242,103 @@ def prepare_peers(
             run.build_s = peers.run_timed(build, work / "carekg-build.log", timeout)
         else:
             run.note = "carekg serve --data parses the file at start-up: start-up includes the load"
-        start_http_peer(run, serve, f"http://{peers.HOST}:{port}/sparql", work, cheap, settings)
+        url = f"http://{peers.HOST}:{port}/sparql"
+        start_http_peer(run, http_server(run.name, serve, url, work), cheap, settings)
+
+
+def prepare_virtuoso_peers(
+    settings: Settings,
+    triples: int,
+    data: Path,
+    work: Path,
+    cheap: measure.Query,
+    runs: dict[str, PeerRun],
+    engines: contextlib.ExitStack,
+) -> None:
+    """Virtuoso's own /sparql (pinned and unpinned: one instance) and carekg over a Virtuoso of its own."""
+    timeout = settings.start_timeout_s
+    own = [p for p in ("virtuoso", "virtuoso-unpinned") if p in settings.peers]
+    if own:
+        own_settings = virtuoso_peer.settings_for(triples, settings.request_timeout_s)
+        engine = virtuoso_peer.Engine(engines, work / "virtuoso", own_settings)
+        build_s = engine.bulk_load(data)
+        loaded = engine.pages()
+        graphs = virtuoso_peer.corpus_graphs(data)
+        server = virtuoso_peer.EngineServer(
+            "virtuoso", engine, engine.argv, engine.running.query_endpoint
+        )
+        for name in own:
+            run = runs[name] = PeerRun(name, build_s=build_s, server=server)
+            run.encoding = measure.Encoding(
+                form=True, default_graphs=graphs if name == "virtuoso" else ()
+            )
+            run.runner = measure.HttpSparql(server.url, settings.request_timeout_s, run.encoding)
+        first = runs[own[0]]
+        assert first.runner is not None
+        first.start_s = server.restart_until(measure.probe(first.runner, cheap, [0]), timeout)
+        for name in own:
+            run = runs[name]
+            run.start_s = first.start_s
+            run.pss_start_mb = run.pss_max_mb = server.pss_mb()
+            run.note = f"loaded by Virtuoso's bulk loader: {loaded}. {engine.describe()}."
+        if "virtuoso-unpinned" in runs and len(own) == 2:
+            runs["virtuoso-unpinned"].note = (
+                "the Virtuoso /sparql instance (build, start-up, memory are its), asked with no "
+                "dataset: the default graph holds the data and Virtuoso's own system graphs."
+            )
+        if "virtuoso" in runs:
+            runs["virtuoso"].note += (
+                f" Each query pinned by a default-graph-uri for each of the data's {len(graphs)} "
+                "graphs (no named-graph-uri: no query has GRAPH)."
+            )
+        engines.callback(note_engine_pages, first, engine)
+        print(
+            f"  Virtuoso: bulk-loaded in {build_s:.2f} s ({loaded}), answering "
+            f"{first.start_s:.2f} s after a restart",
+            file=sys.stderr,
+        )
+    if "carekg-virtuoso" in settings.peers:
+        run = runs["carekg-virtuoso"] = PeerRun("carekg-virtuoso")
+        # The engine's own limit is carekg's timeout (the README's advice): a query carekg gave up on
+        # does not run on there, sharing the CPU with the next measurement.
+        carekg_engine = virtuoso_peer.settings_for(triples, peers.CAREKG_TIMEOUT_S)
+        engine = virtuoso_peer.Engine(engines, work / "carekg-virtuoso-engine", carekg_engine)
+        port = peers.free_port()
+        build, build_env, serve, serve_env = peers.carekg_engine_commands(
+            data, work / "carekg-virtuoso-store", engine.endpoints(), port
+        )
+        run.build_s = peers.run_timed(build, work / "carekg-virtuoso-build.log", timeout, build_env)
+        loaded = engine.pages()
+        engine.stop()
+        restarted = time.perf_counter()
+        engine.start_again()
+        restart_s = time.perf_counter() - restarted
+        carekg = peers.Server(
+            run.name,
+            serve,
+            f"http://{peers.HOST}:{port}/sparql",
+            work / f"{run.name}.log",
+            env=serve_env,
+            engine_pid=engine.running.pid,
+        )
+        start_http_peer(run, carekg, cheap, settings)
+        loaded_graphs = re.search(
+            r"(\d+) graphs loaded into", (work / "carekg-virtuoso-build.log").read_text()
+        )
+        run.note = (
+            f"carekg sends each query with a default-graph-uri and a named-graph-uri for each of "
+            f"its {loaded_graphs.group(1) if loaded_graphs else '?'} graphs. "
+            f"Build = carekg build into its own Virtuoso ({loaded}), which was then restarted "
+            f"({restart_s:.2f} s until it answered, not in the start-up: carekg serve's alone). "
+            f"Memory: carekg's process tree and virtuoso-t. {engine.describe()}."
+        )
+        engines.callback(note_engine_pages, run, engine)
+
+
+def note_engine_pages(run: PeerRun, engine: virtuoso_peer.Engine) -> None:
+    """At the end of a size, before its engine stops: how full the buffer pool became."""
+    with contextlib.suppress(Exception):
+        run.note += f" At the end: {engine.pages()}."
 
 
 def measure_queries(
@@ -257,6 +397,7 @@ def measure_queries(
                     settings.threads,
                     settings.connections,
                     int(settings.request_timeout_s),
+                    run.encoding,
                 )
                 run.wrk[key] = wrk
                 if not measure.drain(
@@ -293,8 +434,17 @@ def run_size(
     data = work / f"kg-{name}.nq"
     stats = synthetic_corpus.write_corpus_file(data, triples, settings.seed)
     runs: dict[str, PeerRun] = {}
-    with stopping(runs):
+    skipped: dict[str, str] = {}
+    wanted_engines = [p for p in VIRTUOSO_PEERS if p in settings.peers]
+    reason = virtuoso_peer.unavailable() if wanted_engines else None
+    if reason:
+        skipped = dict.fromkeys(wanted_engines, reason)
+        print(f"  skipped {', '.join(wanted_engines)}: {reason}", file=sys.stderr)
+    # The engines stop last: carekg over Virtuoso is stopped before the Virtuoso it reads.
+    with contextlib.ExitStack() as engines, stopping(runs):
         prepare_peers(settings, data, work, queries[0], runs)
+        if wanted_engines and not reason:
+            prepare_virtuoso_peers(settings, stats.triples, data, work, queries[0], runs, engines)
         measure_queries(settings, queries, runs)
     for run in runs.values():
         if run.server is not None:
@@ -305,6 +455,7 @@ def run_size(
         "reports": stats.reports,
         "corpus_s": stats.seconds,
         "peers": {k: v.as_json() for k, v in runs.items()},
+        "skipped": skipped,
         "queries": [q.name for q in queries],
     }
 
@@ -347,11 +498,19 @@ def ratio(mine: float | None, theirs: float | None) -> str:
     return f"{value:.2f}x" if value < 100 else f"{value:.0f}x"
 
 
+def ratio_pairs(present: list[str]) -> list[tuple[str, str]]:
+    return [(mine, theirs) for mine, theirs in RATIOS if mine in present and theirs in present]
+
+
+def ratio_title(mine: str, theirs: str) -> str:
+    return f"{TITLES[mine]} ÷ {TITLES[theirs]}"
+
+
 def markdown_size(size: dict[str, Any]) -> list[str]:
     present = [p for p in PEERS if p in size["peers"]]
-    others = [p for p in present if p != "carekg"] if "carekg" in present else []
+    pairs = ratio_pairs(present)
     data: dict[str, dict[str, Any]] = size["peers"]
-    header = ["", *(TITLES[p] for p in present), *(f"carekg ÷ {TITLES[p]}" for p in others)]
+    header = ["", *(TITLES[p] for p in present), *(ratio_title(*pair) for pair in pairs)]
 
     def table(rows: list[list[str]]) -> list[str]:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -359,11 +518,10 @@ def markdown_size(size: dict[str, Any]) -> list[str]:
         return lines
 
     def row(label: str, values: dict[str, float | None], shown: Any) -> list[str]:
-        mine = values.get("carekg")
         return [
             label,
             *(shown(values.get(p)) for p in present),
-            *(ratio(mine, values.get(p)) for p in others),
+            *(ratio(values.get(mine), values.get(theirs)) for mine, theirs in pairs),
         ]
 
     out = [
@@ -422,19 +580,16 @@ def markdown_size(size: dict[str, Any]) -> list[str]:
             [
                 f"{query} ({answers} answers)",
                 *(shown(p) for p in present),
-                *(ratio(medians.get("carekg"), medians.get(p)) for p in others),
+                *(ratio(medians.get(mine), medians.get(theirs)) for mine, theirs in pairs),
             ]
         )
     out += table(rows)
     http = [p for p in present if p in HTTP_PEERS]
+    http_pairs = ratio_pairs(http)
     keys: list[str] = []
     for p in http:
         keys += [k for k in data[p]["wrk"] if k not in keys]
-    header_wrk = [
-        "",
-        *(TITLES[p] for p in http),
-        *(f"carekg ÷ {TITLES[p]}" for p in http if p != "carekg" and "carekg" in http),
-    ]
+    header_wrk = ["", *(TITLES[p] for p in http), *(ratio_title(*pair) for pair in http_pairs)]
     out += [
         "",
         "Throughput under wrk, requests per second (uncached unless marked cached); "
@@ -455,15 +610,12 @@ def markdown_size(size: dict[str, Any]) -> list[str]:
             if w.get("skipped"):
                 cell = f"- ({w['skipped']})"
             cells.append(cell)
-        ratios = [
-            ratio(rates.get("carekg"), rates.get(p))
-            for p in http
-            if p != "carekg" and "carekg" in http
-        ]
+        ratios = [ratio(rates.get(mine), rates.get(theirs)) for mine, theirs in http_pairs]
         out.append("| " + " | ".join([key, *cells, *ratios]) + " |")
     notes = [
         f"- {TITLES[p]}: {data[p]['note'].strip()}" for p in present if data[p]["note"].strip()
     ]
+    notes += [f"- {TITLES[p]}: skipped: {why}" for p, why in size.get("skipped", {}).items()]
     commands = [
         f"- {TITLES[p]}: `{shlex.join(data[p]['command'])}`" for p in present if data[p]["command"]
     ]
@@ -516,6 +668,7 @@ def versions() -> dict[str, str]:
         found["carekg commit"] = head.stdout.strip() or "unknown"
     except OSError:
         found["carekg commit"] = "unknown"
+    found["virtuoso"] = virtuoso_peer.version()
     return found
 
 
@@ -547,8 +700,8 @@ def markdown(report: dict[str, Any]) -> str:
         f"-d{s['duration_s']}s, POST application/sparql-query, Accept application/sparql-results+json "
         "(CONSTRUCT: application/n-triples); serial: up to "
         f"{s['serial_count']} requests or {s['serial_budget_s']:g} s per query and peer",
-        "- ratios: carekg's figure divided by the peer's (latency: above 1x carekg is slower; "
-        "throughput: above 1x carekg is faster)",
+        "- ratios: carekg's figure divided by the peer's, and carekg over Virtuoso's divided by "
+        "Virtuoso's own (latency: above 1x carekg is slower; throughput: above 1x carekg is faster)",
         "",
     ]
     for size in report["sizes"]:
@@ -561,14 +714,18 @@ def markdown(report: dict[str, Any]) -> str:
 
 def parse_args(argv: list[str] | None) -> tuple[Settings, Path | None, Path | None, bool]:
     parser = argparse.ArgumentParser(
-        description="Benchmark carekg against pyoxigraph, Oxigraph's server and rdflib-endpoint.",
+        description="Benchmark carekg against pyoxigraph, Oxigraph's server, rdflib-endpoint and "
+        "Virtuoso, and carekg over Virtuoso.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=__doc__,
     )
     parser.add_argument("--sizes", default="100k,1M", help="triples, comma-separated (10k,100k,1M)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--carekg-mode", choices=("data", "store"), default="store")
-    parser.add_argument("--peers", default=",".join(PEERS), help="a subset of " + ",".join(PEERS))
+    parser.add_argument(
+        "--peers",
+        help=f"a subset of {','.join(PEERS)} [all; smoke run: all but {','.join(NOT_IN_SMOKE)}]",
+    )
     parser.add_argument("--duration", type=int, help="seconds of each wrk run [10; smoke run 1]")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
@@ -591,11 +748,16 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, Path | None, Path | No
     )
     args = parser.parse_args(argv)
     sizes = [synthetic_corpus.parse_size(s) for s in args.sizes.split(",") if s.strip()]
-    chosen = tuple(p.strip() for p in args.peers.split(",") if p.strip())
-    unknown = [p for p in chosen if p not in PEERS]
-    if unknown or not sizes:
-        parser.error(f"unknown peers {unknown}" if unknown else "no sizes")
+    if not sizes:
+        parser.error("no sizes")
     smoke = max(sizes) <= SMOKE_MAX_TRIPLES
+    if args.peers is None:
+        chosen = tuple(p for p in PEERS if not (smoke and p in NOT_IN_SMOKE))
+    else:
+        chosen = tuple(p.strip() for p in args.peers.split(",") if p.strip())
+    unknown = [p for p in chosen if p not in PEERS]
+    if unknown or not chosen:
+        parser.error(f"unknown peers {unknown}" if unknown else "no peers")
     settings = Settings(
         sizes=sizes,
         seed=args.seed,

@@ -30,7 +30,7 @@ from carekg.sparql.execution import QueryJob, QuerySyntaxError, QueryTimeout
 from carekg.store.embedded import EmbeddedStore
 from carekg.store.engine_manifest import VERSIONED_PREFIX
 from carekg.store.remote import PartialAnswer, RemoteStore, _raise_for, open_remote
-from carekg.store.sparql_client import Reply, SparqlClient
+from carekg.store.sparql_client import RESULTS_JSON, Reply, SparqlClient
 from carekg.web.app import create_app
 from carekg.web.errors import status_of
 
@@ -226,6 +226,17 @@ def test_queries_sent_to_the_engine_carry_no_timeout_parameter(
     store.answer(QueryJob("SELECT * WHERE { ?s ?p ?o } LIMIT 1", by_name("json"), None), 30)
     assert sent and all(b"timeout=" not in body for body in sent)
     assert all(b"default-graph-uri=" in body and b"named-graph-uri=" in body for body in sent)
+
+
+def test_a_dataset_of_many_graphs_is_answered_although_the_engine_echoes_each_as_a_header(
+    virtuoso_builtin: EngineBuild,
+) -> None:
+    # 1,500 default and 1,500 named graphs: about 150 KB of X-SPARQL-* headers, past httpcore's 100 KiB.
+    graphs = [f"{VERSIONED_PREFIX}test:{n}" for n in range(1500)]
+    reply = virtuoso_builtin.reader().query("ASK {}", RESULTS_JSON, 60, graphs, graphs)
+    assert reply.status == 200
+    assert len(reply.headers.get_list("X-SPARQL-named-graph")) == len(graphs)
+    assert json.loads(reply.body)["boolean"] is True
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # rdflib's parsers, on their own API

@@ -15,6 +15,7 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
+import httpcore
 import httpx
 
 from ..errors import CarekgError
@@ -25,6 +26,11 @@ N_TRIPLES = "application/n-triples"
 # Turtle is a superset of N-Triples: engines that do not list N-Triples for the Graph Store still take it.
 UPLOAD_TYPE = "text/turtle"
 CONNECT_SECONDS = 10.0
+# Virtuoso echoes each default-graph-uri and named-graph-uri of a query back as a response header of its own
+# (X-SPARQL-default-graph, X-SPARQL-named-graph). For a build of 2,400 graphs, both lists, that is about
+# 300 KB of headers, past httpcore's 100 KiB limit on a response's head: every query failed with "Receive
+# buffer too long". httpx has no setting for that limit; httpcore reads it from this class constant.
+RESPONSE_HEAD_LIMIT_BYTES = 64 * 1024 * 1024
 
 
 class EngineUnreachable(CarekgError):
@@ -119,6 +125,10 @@ class SparqlClient:
     def _client(self) -> httpx.Client:
         client: httpx.Client | None = getattr(self._local, "client", None)
         if client is None or getattr(self._local, "pid", None) != os.getpid():
+            limit = httpcore.HTTP11Connection.MAX_INCOMPLETE_EVENT_SIZE
+            httpcore.HTTP11Connection.MAX_INCOMPLETE_EVENT_SIZE = max(
+                limit, RESPONSE_HEAD_LIMIT_BYTES
+            )
             auth = ChallengeAuth(self.credentials) if self.credentials else None
             client = httpx.Client(auth=auth, trust_env=False)
             self._local.client, self._local.pid = client, os.getpid()
