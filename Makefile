@@ -53,7 +53,8 @@ validate:
 wheel-smoke:
 	bash scripts/wheel_smoke_test.sh $(BIN)/python $(PYTHON)
 
-# The peer benchmark at 10k triples, as a smoke test (about 75 s on 2 cores; needs Debian's wrk).
+# The peer benchmark at 10k triples, as a smoke test (about 2 min on 2 cores; needs Debian's wrk). Its
+# Virtuoso peers run where `make pytest` installed Virtuoso for the engine tests, else are skipped.
 bench-smoke: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	command -v wrk >/dev/null || bash scripts/apt_install.sh wrk
