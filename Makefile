@@ -56,7 +56,8 @@ wheel-smoke:
 	bash scripts/wheel_smoke_test.sh $(BIN)/python $(PYTHON)
 
 # The peer benchmark at 10k triples, as a smoke test: every peer answers every query, serially and
-# under wrk, in short runs (about 45 s on 2 cores; needs Debian's wrk).
+# under wrk, in short runs (needs Debian's wrk). Its Virtuoso peers run where `make pytest` installed
+# Virtuoso for the engine tests, else are skipped with the reason.
 bench-smoke: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	command -v wrk >/dev/null || bash scripts/apt_install.sh wrk

@@ -42,7 +42,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -132,6 +132,7 @@ class PeerRun:
     server: peers.Served | None = None
     encoding: measure.Encoding = measure.DIRECT
     note: str = ""
+    failed: str = ""  # why it could not be built or started (its row is then empty)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -143,6 +144,7 @@ class PeerRun:
             "wrk": {k: v.as_json() for k, v in self.wrk.items()},
             "command": self.server.argv if self.server else None,
             "note": self.note,
+            "failed": self.failed,
         }
 
 
@@ -255,84 +257,126 @@ def prepare_virtuoso_peers(
     runs: dict[str, PeerRun],
     engines: contextlib.ExitStack,
 ) -> None:
-    """Virtuoso's own /sparql (pinned and unpinned: one instance) and carekg over a Virtuoso of its own."""
+    """Virtuoso's own /sparql (pinned and unpinned: one instance) and carekg over a Virtuoso of its own.
+
+    A peer that cannot be loaded or started is marked failed and the others run on: the run ends with
+    an error once its results are written."""
+    own: list[str] = [p for p in ("virtuoso", "virtuoso-unpinned") if p in settings.peers]
+    groups: list[tuple[list[str], Callable[..., None]]] = [
+        (own, prepare_virtuoso),
+        (["carekg-virtuoso"], prepare_carekg_virtuoso),
+    ]
+    for names, prepare in groups:
+        if not set(names) & set(settings.peers):
+            continue
+        try:
+            prepare(settings, triples, data, work, cheap, runs, engines, names)
+        except (SystemExit, Exception) as exc:  # recorded; the run fails at its end
+            reason = f"{type(exc).__name__}: {exc}".strip()
+            for name in names:
+                runs.setdefault(name, PeerRun(name)).failed = reason
+            print(f"  {', '.join(names)}: failed: {reason}", file=sys.stderr)
+
+
+def prepare_virtuoso(
+    settings: Settings,
+    triples: int,
+    data: Path,
+    work: Path,
+    cheap: measure.Query,
+    runs: dict[str, PeerRun],
+    engines: contextlib.ExitStack,
+    own: list[str],
+) -> None:
+    """Virtuoso's own /sparql, bulk-loaded: ``own`` names the pinned and unpinned peers wanted."""
     timeout = settings.start_timeout_s
-    own = [p for p in ("virtuoso", "virtuoso-unpinned") if p in settings.peers]
-    if own:
-        own_settings = virtuoso_peer.settings_for(triples, settings.request_timeout_s)
-        engine = virtuoso_peer.Engine(engines, work / "virtuoso", own_settings)
-        build_s = engine.bulk_load(data)
-        loaded = engine.pages()
-        graphs = virtuoso_peer.corpus_graphs(data)
-        server = virtuoso_peer.EngineServer(
-            "virtuoso", engine, engine.argv, engine.running.query_endpoint
+    own_settings = virtuoso_peer.settings_for(triples, settings.request_timeout_s)
+    engine = virtuoso_peer.Engine(engines, work / "virtuoso", own_settings)
+    build_s = engine.bulk_load(data)
+    loaded = engine.pages()
+    graphs = virtuoso_peer.corpus_graphs(data)
+    server = virtuoso_peer.EngineServer(
+        "virtuoso", engine, engine.argv, engine.running.query_endpoint
+    )
+    for name in own:
+        run = runs[name] = PeerRun(name, build_s=build_s, server=server)
+        run.encoding = measure.Encoding(
+            form=True, default_graphs=graphs if name == "virtuoso" else ()
         )
-        for name in own:
-            run = runs[name] = PeerRun(name, build_s=build_s, server=server)
-            run.encoding = measure.Encoding(
-                form=True, default_graphs=graphs if name == "virtuoso" else ()
-            )
-            run.runner = measure.HttpSparql(server.url, settings.request_timeout_s, run.encoding)
-        first = runs[own[0]]
-        assert first.runner is not None
-        first.start_s = server.restart_until(measure.probe(first.runner, cheap, [0]), timeout)
-        for name in own:
-            run = runs[name]
-            run.start_s = first.start_s
-            run.pss_start_mb = run.pss_max_mb = server.pss_mb()
-            run.note = f"loaded by Virtuoso's bulk loader: {loaded}. {engine.describe()}."
-        if "virtuoso-unpinned" in runs and len(own) == 2:
-            runs["virtuoso-unpinned"].note = (
-                "the Virtuoso /sparql instance (build, start-up, memory are its), asked with no "
-                "dataset: the default graph holds the data and Virtuoso's own system graphs."
-            )
-        if "virtuoso" in runs:
-            runs["virtuoso"].note += (
-                f" Each query pinned by a default-graph-uri for each of the data's {len(graphs)} "
-                "graphs (no named-graph-uri: no query has GRAPH)."
-            )
-        engines.callback(note_engine_pages, first, engine)
-        print(
-            f"  Virtuoso: bulk-loaded in {build_s:.2f} s ({loaded}), answering "
-            f"{first.start_s:.2f} s after a restart",
-            file=sys.stderr,
+        run.runner = measure.HttpSparql(server.url, settings.request_timeout_s, run.encoding)
+    first = runs[own[0]]
+    assert first.runner is not None
+    first.start_s = server.restart_until(measure.probe(first.runner, cheap, [0]), timeout)
+    for name in own:
+        run = runs[name]
+        run.start_s = first.start_s
+        run.pss_start_mb = run.pss_max_mb = server.pss_mb()
+        run.note = f"loaded by Virtuoso's bulk loader: {loaded}. {engine.describe()}."
+    if "virtuoso-unpinned" in runs and len(own) == 2:
+        runs["virtuoso-unpinned"].note = (
+            "the Virtuoso /sparql instance (build, start-up, memory are its), asked with no "
+            "dataset: the default graph holds the data and Virtuoso's own system graphs."
         )
-    if "carekg-virtuoso" in settings.peers:
-        run = runs["carekg-virtuoso"] = PeerRun("carekg-virtuoso")
-        # The engine's own limit is carekg's timeout (the README's advice): a query carekg gave up on
-        # does not run on there, sharing the CPU with the next measurement.
-        carekg_engine = virtuoso_peer.settings_for(triples, peers.CAREKG_TIMEOUT_S)
-        engine = virtuoso_peer.Engine(engines, work / "carekg-virtuoso-engine", carekg_engine)
-        port = peers.free_port()
-        build, build_env, serve, serve_env = peers.carekg_engine_commands(
-            data, work / "carekg-virtuoso-store", engine.endpoints(), port
+    if "virtuoso" in runs:
+        runs["virtuoso"].note += (
+            f" Each query pinned by a default-graph-uri for each of the data's {len(graphs)} "
+            "graphs (no named-graph-uri: no query has GRAPH)."
         )
-        run.build_s = peers.run_timed(build, work / "carekg-virtuoso-build.log", timeout, build_env)
-        loaded = engine.pages()
-        engine.stop()
-        restarted = time.perf_counter()
-        engine.start_again()
-        restart_s = time.perf_counter() - restarted
-        carekg = peers.Server(
-            run.name,
-            serve,
-            f"http://{peers.HOST}:{port}/sparql",
-            work / f"{run.name}.log",
-            env=serve_env,
-            engine_pid=engine.running.pid,
-        )
-        start_http_peer(run, carekg, cheap, settings)
-        loaded_graphs = re.search(
-            r"(\d+) graphs loaded into", (work / "carekg-virtuoso-build.log").read_text()
-        )
-        run.note = (
-            f"carekg sends each query with a default-graph-uri and a named-graph-uri for each of "
-            f"its {loaded_graphs.group(1) if loaded_graphs else '?'} graphs. "
-            f"Build = carekg build into its own Virtuoso ({loaded}), which was then restarted "
-            f"({restart_s:.2f} s until it answered, not in the start-up: carekg serve's alone). "
-            f"Memory: carekg's process tree and virtuoso-t. {engine.describe()}."
-        )
-        engines.callback(note_engine_pages, run, engine)
+    engines.callback(note_engine_pages, first, engine)
+    print(
+        f"  Virtuoso: bulk-loaded in {build_s:.2f} s ({loaded}), answering "
+        f"{first.start_s:.2f} s after a restart",
+        file=sys.stderr,
+    )
+
+
+def prepare_carekg_virtuoso(
+    settings: Settings,
+    triples: int,
+    data: Path,
+    work: Path,
+    cheap: measure.Query,
+    runs: dict[str, PeerRun],
+    engines: contextlib.ExitStack,
+    _names: list[str],
+) -> None:
+    """carekg built into a Virtuoso of its own, then served over it."""
+    timeout = settings.start_timeout_s
+    run = runs["carekg-virtuoso"] = PeerRun("carekg-virtuoso")
+    # The engine's own limit is carekg's timeout (the README's advice): a query carekg gave up on
+    # does not run on there, sharing the CPU with the next measurement.
+    carekg_engine = virtuoso_peer.settings_for(triples, peers.CAREKG_TIMEOUT_S)
+    engine = virtuoso_peer.Engine(engines, work / "carekg-virtuoso-engine", carekg_engine)
+    port = peers.free_port()
+    build, build_env, serve, serve_env = peers.carekg_engine_commands(
+        data, work / "carekg-virtuoso-store", engine.endpoints(), port
+    )
+    run.build_s = peers.run_timed(build, work / "carekg-virtuoso-build.log", timeout, build_env)
+    loaded = engine.pages()
+    engine.stop()
+    restarted = time.perf_counter()
+    engine.start_again()
+    restart_s = time.perf_counter() - restarted
+    carekg = peers.Server(
+        run.name,
+        serve,
+        f"http://{peers.HOST}:{port}/sparql",
+        work / f"{run.name}.log",
+        env=serve_env,
+        engine_pid=engine.running.pid,
+    )
+    start_http_peer(run, carekg, cheap, settings)
+    loaded_graphs = re.search(
+        r"(\d+) graphs loaded into", (work / "carekg-virtuoso-build.log").read_text()
+    )
+    run.note = (
+        f"carekg sends each query with a default-graph-uri and a named-graph-uri for each of "
+        f"its {loaded_graphs.group(1) if loaded_graphs else '?'} graphs. "
+        f"Build = carekg build into its own Virtuoso ({loaded}), which was then restarted "
+        f"({restart_s:.2f} s until it answered, not in the start-up: carekg serve's alone). "
+        f"Memory: carekg's process tree and virtuoso-t. {engine.describe()}."
+    )
+    engines.callback(note_engine_pages, run, engine)
 
 
 def note_engine_pages(run: PeerRun, engine: virtuoso_peer.Engine) -> None:
@@ -344,7 +388,7 @@ def note_engine_pages(run: PeerRun, engine: virtuoso_peer.Engine) -> None:
 def measure_queries(
     settings: Settings, queries: list[measure.Query], runs: dict[str, PeerRun]
 ) -> None:
-    names = [name for name in PEERS if name in runs]
+    names = [name for name in PEERS if name in runs and not runs[name].failed]
     cheap = queries[0]
     for index, query in enumerate(queries):
         order = names[index % len(names) :] + names[: index % len(names)]
@@ -615,6 +659,9 @@ def markdown_size(size: dict[str, Any]) -> list[str]:
     notes = [
         f"- {TITLES[p]}: {data[p]['note'].strip()}" for p in present if data[p]["note"].strip()
     ]
+    notes += [
+        f"- {TITLES[p]}: **failed**: {data[p]['failed']}" for p in present if data[p].get("failed")
+    ]
     notes += [f"- {TITLES[p]}: skipped: {why}" for p, why in size.get("skipped", {}).items()]
     commands = [
         f"- {TITLES[p]}: `{shlex.join(data[p]['command'])}`" for p in present if data[p]["command"]
@@ -820,6 +867,14 @@ def main(argv: list[str] | None = None) -> None:
         f"written: {stem.with_suffix('.md')} and .json ({report['elapsed_s']:.0f} s)",
         file=sys.stderr,
     )
+    failures = [
+        f"{size['size']} {name}: {run['failed']}"
+        for size in report["sizes"]
+        for name, run in size["peers"].items()
+        if run.get("failed")
+    ]
+    if failures:
+        raise SystemExit("peers that failed:\n" + "\n".join(failures))
 
 
 if __name__ == "__main__":

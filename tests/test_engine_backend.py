@@ -21,16 +21,28 @@ from engine_backend import SETTINGS, EngineBuild, carekg_build_into, engine_buil
 from flask.testing import FlaskClient
 from rdflib.compare import isomorphic
 from test_dumps import RDFLIB_FORMATS
-from virtuoso_process import graph_store_put
+from virtuoso_process import (
+    VirtuosoUnavailable,
+    ensure_virtuoso_installed,
+    graph_store_put,
+    start_virtuoso,
+)
 
 from carekg.config import Config
+from carekg.dataset.engine_load import switch_engine_manifest
 from carekg.rdf.formats import RDF_GRAPH_FORMATS, by_name
 from carekg.rdf.terms import to_rdflib
 from carekg.sparql.execution import QueryJob, QuerySyntaxError, QueryTimeout
 from carekg.store.embedded import EmbeddedStore
-from carekg.store.engine_manifest import VERSIONED_PREFIX
-from carekg.store.remote import PartialAnswer, RemoteStore, _raise_for, open_remote
-from carekg.store.sparql_client import RESULTS_JSON, Reply, SparqlClient
+from carekg.store.engine_manifest import VERSIONED_PREFIX, EngineManifest
+from carekg.store.remote import (
+    PartialAnswer,
+    RemoteStore,
+    _raise_for,
+    open_remote,
+    read_engine_manifest,
+)
+from carekg.store.sparql_client import RESULTS_JSON, Credentials, Reply, SparqlClient
 from carekg.web.app import create_app
 from carekg.web.errors import status_of
 
@@ -226,6 +238,26 @@ def test_queries_sent_to_the_engine_carry_no_timeout_parameter(
     store.answer(QueryJob("SELECT * WHERE { ?s ?p ?o } LIMIT 1", by_name("json"), None), 30)
     assert sent and all(b"timeout=" not in body for body in sent)
     assert all(b"default-graph-uri=" in body and b"named-graph-uri=" in body for body in sent)
+
+
+def test_a_manifest_naming_thousands_of_graphs_is_switched_by_the_graph_store_and_read_back(
+    tmp_path: Path,
+) -> None:
+    try:
+        ensure_virtuoso_installed()
+    except VirtuosoUnavailable as reason:
+        pytest.skip(str(reason))
+    with start_virtuoso(tmp_path, SETTINGS) as virtuoso:
+        loader = SparqlClient(
+            virtuoso.authenticated_query_endpoint,
+            graph_store_url=virtuoso.graph_store_endpoint,
+            credentials=Credentials(virtuoso.loader.user, virtuoso.loader.password),
+        )
+        graphs = [f"https://w3id.org/carekg/graph/test-{n:05d}" for n in range(2400)]
+        manifest = EngineManifest.for_build("test", "1", graphs, has_default=False, previous=None)
+        assert len(manifest.to_json()) > 64 * 1024
+        switch_engine_manifest(loader, manifest, None)
+        assert read_engine_manifest(SparqlClient(virtuoso.query_endpoint)) == manifest
 
 
 def test_a_dataset_of_many_graphs_is_answered_although_the_engine_echoes_each_as_a_header(

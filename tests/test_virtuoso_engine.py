@@ -280,6 +280,26 @@ def test_graph_store_put_with_digest_auth_reads_back_the_same_graph(
     assert len(rows(virtuoso, f"SELECT * {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")) == 3
 
 
+def test_graph_store_put_refuses_a_turtle_line_of_64_kib_but_takes_that_literal_over_lines(
+    virtuoso: RunningVirtuoso,
+) -> None:
+    value = "\n".join(
+        f'"urn:test:graph-{n:05d}": "urn:test:versioned-{n:05d}",' for n in range(2000)
+    )
+    assert len(value) > 64 * 1024
+    one_line = f"<urn:test:s> <urn:test:p> {json.dumps(value)} .\n"
+    refused = graph_store_put(virtuoso, "urn:test:long-line", one_line.encode())
+    assert refused.status == 500 and "unsupported type" in refused.text
+    short = f'<urn:test:s> <urn:test:p> "{"x" * 65_000}" .\n'
+    assert len(short) < 64 * 1024  # a line just under 64 KiB is taken
+    assert graph_store_put(virtuoso, "urn:test:long-line", short.encode()).status == 201
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    long_string = f'<urn:test:s> <urn:test:p> """{escaped}""" .\n'
+    assert graph_store_put(virtuoso, "urn:test:long-line", long_string.encode()).status == 200
+    back = rows(virtuoso, "SELECT ?o { GRAPH <urn:test:long-line> { ?s ?p ?o } }")
+    assert [row["o"]["value"] for row in back] == [value]
+
+
 def test_bulk_loader_puts_each_n_quad_into_its_named_graph(virtuoso: RunningVirtuoso) -> None:
     data = virtuoso.directory / "bulk"
     data.mkdir()

@@ -63,6 +63,7 @@ class EngineManifest:
         )
 
     def to_json(self) -> str:
+        """One key, and one graph, a line (``indent=0``): the Graph Store write keeps those lines."""
         return json.dumps(
             {
                 "format": self.format,
@@ -73,6 +74,7 @@ class EngineManifest:
                 "previous": self.previous,
             },
             sort_keys=True,
+            indent=0,
         )
 
     @classmethod
