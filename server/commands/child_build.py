@@ -12,7 +12,6 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from ..dataset.build import build_into
 from ..errors import CarekgError
 
 
@@ -32,6 +31,9 @@ def build_in_child_process(
 
 
 def _build(store_dir: Path, paths: tuple[Path, ...], validate: bool | None) -> str | None:
+    # Imported in the child only: serve's master never needs the build pipeline.
+    from ..dataset.build import build_into
+
     try:
         build_into(store_dir, paths, validate)
     except CarekgError as exc:

@@ -1,12 +1,15 @@
 """What the commands share: the Config from options and environment, and loading the store."""
 
+from typing import TYPE_CHECKING
+
 import click
 
 from ..config import BACKENDS, Config
-from ..dataset.build import build_store
 from ..errors import CarekgError
-from ..store.embedded import EmbeddedStore
-from ..store.sparql_client import SparqlClient, credentials_for
+
+if TYPE_CHECKING:  # at run time imported where used: serve's start-up needs neither
+    from ..store.embedded import EmbeddedStore
+    from ..store.sparql_client import SparqlClient
 
 
 def config_from_options(**overrides: object) -> Config:
@@ -30,9 +33,11 @@ def config_from_options(**overrides: object) -> Config:
 
 def engine_client(
     config: Config, *, update_url: str | None = None, graph_store_url: str | None = None
-) -> SparqlClient:
+) -> "SparqlClient":
     """The remote engine's client: its endpoints, and the account from CAREKG_REMOTE_USER /
     CAREKG_REMOTE_PASSWORD or the netrc file (credentials never come from the command line)."""
+    from ..store.sparql_client import SparqlClient, credentials_for
+
     query_url = config.query_endpoint or update_url
     if query_url is None:
         raise click.UsageError("the remote engine needs --query-endpoint URL")
@@ -47,12 +52,14 @@ def engine_client(
     )
 
 
-def load_store(config: Config, *, validate_builtin: bool, command: str) -> EmbeddedStore:
+def load_store(config: Config, *, validate_builtin: bool, command: str) -> "EmbeddedStore":
     """The built-in graph or ``config.data``; a bad file exits with file:line:column and status 2,
     its message prefixed with ``carekg {command}``.
 
     ``validate_builtin``: check the built-in graph against the shapes (``serve`` does: it publishes it).
     """
+    from ..dataset.build import build_store  # the build pipeline's imports cost serve's start-up
+
     try:
         return build_store(config, validate_builtin=validate_builtin)
     except CarekgError as exc:

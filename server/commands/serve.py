@@ -32,7 +32,6 @@ from ..store.built import open_current
 from ..store.manifest import NoBuildError, current_build
 from ..store.pool import QueryPool
 from ..store.protocol import Store
-from ..store.remote import open_remote
 from ..web.app import create_app
 from ..web.context import dataset_state
 from ..web.metrics import MULTIPROCESS_ENV
@@ -302,6 +301,8 @@ def serve_over_engine(config: Config) -> None:
             "--service-allow has no effect with --backend sparql: SERVICE is "
             "refused before anything reaches the engine"
         )
+    from ..store.remote import open_remote  # httpx and the renaming: only over an engine
+
     client = engine_client(config)
 
     def reopen() -> Store:

@@ -50,6 +50,14 @@ class BuiltStore:
         self.built_at: datetime = self.manifest.built_at_datetime
         self.pool = pool
 
+    def health(self) -> dict[str, object]:
+        """What ``/health`` says of this store beyond the dataset's version and graphs."""
+        body: dict[str, object] = {"triples": self.manifest.triples, "store_path": str(self.build)}
+        if self.pool is not None:
+            stats = self.pool.stats()
+            body["pool"] = {"size": stats.size, "busy": stats.busy, "waiting": stats.waiting}
+        return body
+
     # ---------------------------------------------------------------- the Store protocol
 
     def named_graphs(self) -> list[str]:

@@ -254,6 +254,10 @@ class RemoteStore(BuiltStore):
         self._answers: Memo[bytes] = Memo(MEMO_ENTRIES)
         self._quads_memo: Memo[list[ox.Quad]] = Memo(MEMO_ENTRIES)
 
+    def health(self) -> dict[str, object]:
+        engine = {"query_endpoint": self.client.query_url, "build": self.engine_manifest.build}
+        return {**super().health(), "engine": engine}
+
     # ---------------------------------------------------------------- the Store protocol
 
     def quads(

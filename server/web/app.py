@@ -6,7 +6,6 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Config
-from ..dataset.build import build_store
 from ..store.protocol import Store
 from .context import APP_CONFIG_KEY, DATASET_KEY, DatasetState
 from .cors import register_cors
@@ -33,7 +32,11 @@ def create_app(config: Config | None = None, store: Store | None = None) -> Flas
     )
     app.config[APP_CONFIG_KEY] = config
     app.config["MAX_CONTENT_LENGTH"] = config.max_request_bytes
-    app.extensions[DATASET_KEY] = DatasetState(store if store is not None else build_store(config))
+    if store is None:  # tests and embedding code; carekg serve always passes the built store
+        from ..dataset.build import build_store  # the build pipeline: pyshacl and all
+
+        store = build_store(config)
+    app.extensions[DATASET_KEY] = DatasetState(store)
     if (
         config.proxy_hops > 0
     ):  # honour X-Forwarded-For/Proto/Host/Port/Prefix from that many proxies

@@ -21,7 +21,6 @@ from flask import Flask, Response, current_app, jsonify, request
 
 from .. import __version__
 from ..store.built import BuiltStore
-from ..store.remote import RemoteStore
 from .context import current_config, current_store, dataset_state
 
 METRICS_KEY = "carekg.metrics"
@@ -132,16 +131,7 @@ def health_view() -> Response:
         "named_graphs": len(store.named_graphs()),
     }
     if isinstance(store, BuiltStore):
-        body["triples"] = store.manifest.triples
-        body["store_path"] = str(store.build)
-        if store.pool is not None:
-            stats = store.pool.stats()
-            body["pool"] = {"size": stats.size, "busy": stats.busy, "waiting": stats.waiting}
-    if isinstance(store, RemoteStore):
-        body["engine"] = {
-            "query_endpoint": store.client.query_url,
-            "build": store.engine_manifest.build,
-        }
+        body.update(store.health())
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -27,6 +27,7 @@ from flask import Blueprint, Flask
 from ..context import current_store
 from . import comparison, dataset, describe, downloads, grade_table, home, iris, resources, shapes
 from .downloads import dump_bytes, offered_dumps
+from .memo import keep_responses
 from .shapes import bundled_shapes
 from .validation_report import validation_of
 
@@ -75,6 +76,9 @@ blueprint.add_url_rule("/shapes/<path:rest>", "shape", shapes.dereference_shapes
 # More specific than /doc/<path:path>, which werkzeug tries after these.
 blueprint.add_url_rule("/doc/shapes", "shapes_document", shapes.shapes_document)
 blueprint.add_url_rule("/doc/shapes.<extension>", "shapes_document_as", shapes.shapes_document)
+# Pages and descriptions are rendered once per dataset version and address; dumps come from files
+# (or their own memo), and the Graph Store's answers can be as large as the dataset.
+keep_responses(blueprint, skip={"graph_dump", "versioned_dump", "dataset_dump", "graph_store"})
 
 
 @blueprint.app_context_processor
