@@ -12,10 +12,10 @@ Peers, all on 127.0.0.1, all answering the queries with the union of the named g
   carekg       `carekg serve --data FILE` (--carekg-mode data), or `carekg build --store DIR FILE` then
                `carekg serve --store DIR` (--carekg-mode store); see peers.carekg_commands
   virtuoso     Virtuoso's own /sparql (a private virtuoso-t, benchmarks/virtuoso_peer.py), loaded by its bulk
-               loader under the data's own graph names; every query pins the dataset as carekg over
-               Virtuoso does, by a default-graph-uri for each of the data's graphs (POST form)
-  virtuoso-unpinned  the same instance asked with no dataset: Virtuoso's default graph is then every graph
-               it holds, the data's and its own system graphs (which no query but the cheap one can match)
+               loader under the data's own graph names and, every triple once more, into one union graph;
+               every query pins the dataset as carekg over Virtuoso does: default-graph-uri that union
+               graph (POST form). (Until 2026-12-02 carekg listed every graph, and a peer
+               `virtuoso-unpinned` showed what that cost: see results/serve-peers-100k.md.)
   carekg-virtuoso  `carekg build FILE --into GSP --query-endpoint URL --store DIR` into a private Virtuoso
                of its own, then `carekg serve --backend sparql` over that Virtuoso's anonymous /sparql
 
@@ -65,7 +65,6 @@ PEERS = (
     "rdflib",
     "carekg",
     "virtuoso",
-    "virtuoso-unpinned",
     "carekg-virtuoso",
 )
 TITLES = {
@@ -74,14 +73,10 @@ TITLES = {
     "rdflib": "rdflib-endpoint",
     "carekg": "carekg",
     "virtuoso": "Virtuoso /sparql",
-    "virtuoso-unpinned": "Virtuoso, no dataset",
     "carekg-virtuoso": "carekg over Virtuoso",
 }
-HTTP_PEERS = ("oxigraph", "rdflib", "carekg", "virtuoso", "virtuoso-unpinned", "carekg-virtuoso")
-VIRTUOSO_PEERS = ("virtuoso", "virtuoso-unpinned", "carekg-virtuoso")
-# The smoke run (CI) leaves out the unpinned Virtuoso: the same instance and code as `virtuoso`, asked
-# without the dataset's fields, it would only add time.
-NOT_IN_SMOKE = ("virtuoso-unpinned",)
+HTTP_PEERS = ("oxigraph", "rdflib", "carekg", "virtuoso", "carekg-virtuoso")
+VIRTUOSO_PEERS = ("virtuoso", "carekg-virtuoso")
 # The ratio columns: carekg against each peer it is an alternative to, carekg over Virtuoso against the
 # same Virtuoso asked the same dataset directly (what carekg adds: its HTTP hop, renaming, checks).
 RATIOS = (
@@ -257,11 +252,11 @@ def prepare_virtuoso_peers(
     runs: dict[str, PeerRun],
     engines: contextlib.ExitStack,
 ) -> None:
-    """Virtuoso's own /sparql (pinned and unpinned: one instance) and carekg over a Virtuoso of its own.
+    """Virtuoso's own /sparql and carekg over a Virtuoso of its own.
 
     A peer that cannot be loaded or started is marked failed and the others run on: the run ends with
     an error once its results are written."""
-    own: list[str] = [p for p in ("virtuoso", "virtuoso-unpinned") if p in settings.peers]
+    own: list[str] = [p for p in ("virtuoso",) if p in settings.peers]
     groups: list[tuple[list[str], Callable[..., None]]] = [
         (own, prepare_virtuoso),
         (["carekg-virtuoso"], prepare_carekg_virtuoso),
@@ -288,11 +283,11 @@ def prepare_virtuoso(
     engines: contextlib.ExitStack,
     own: list[str],
 ) -> None:
-    """Virtuoso's own /sparql, bulk-loaded: ``own`` names the pinned and unpinned peers wanted."""
+    """Virtuoso's own /sparql, bulk-loaded (``own``: ["virtuoso"])."""
     timeout = settings.start_timeout_s
     own_settings = virtuoso_peer.settings_for(triples, settings.request_timeout_s)
     engine = virtuoso_peer.Engine(engines, work / "virtuoso", own_settings)
-    build_s = engine.bulk_load(data)
+    build_s = engine.bulk_load(data, union_graph=virtuoso_peer.UNION_GRAPH)
     loaded = engine.pages()
     graphs = virtuoso_peer.corpus_graphs(data)
     server = virtuoso_peer.EngineServer(
@@ -300,9 +295,7 @@ def prepare_virtuoso(
     )
     for name in own:
         run = runs[name] = PeerRun(name, build_s=build_s, server=server)
-        run.encoding = measure.Encoding(
-            form=True, default_graphs=graphs if name == "virtuoso" else ()
-        )
+        run.encoding = measure.Encoding(form=True, default_graphs=(virtuoso_peer.UNION_GRAPH,))
         run.runner = measure.HttpSparql(server.url, settings.request_timeout_s, run.encoding)
     first = runs[own[0]]
     assert first.runner is not None
@@ -312,15 +305,11 @@ def prepare_virtuoso(
         run.start_s = first.start_s
         run.pss_start_mb = run.pss_max_mb = server.pss_mb()
         run.note = f"loaded by Virtuoso's bulk loader: {loaded}. {engine.describe()}."
-    if "virtuoso-unpinned" in runs and len(own) == 2:
-        runs["virtuoso-unpinned"].note = (
-            "the Virtuoso /sparql instance (build, start-up, memory are its), asked with no "
-            "dataset: the default graph holds the data and Virtuoso's own system graphs."
-        )
     if "virtuoso" in runs:
         runs["virtuoso"].note += (
-            f" Each query pinned by a default-graph-uri for each of the data's {len(graphs)} "
-            "graphs (no named-graph-uri: no query has GRAPH)."
+            " Each query pinned as carekg over Virtuoso pins it: the default graph one graph "
+            f"holding the triples of the data's {len(graphs)} graphs (loaded with them), no "
+            "named graphs (no query has GRAPH)."
         )
     engines.callback(note_engine_pages, first, engine)
     print(
@@ -771,7 +760,7 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, Path | None, Path | No
     parser.add_argument("--carekg-mode", choices=("data", "store"), default="store")
     parser.add_argument(
         "--peers",
-        help=f"a subset of {','.join(PEERS)} [all; smoke run: all but {','.join(NOT_IN_SMOKE)}]",
+        help=f"a subset of {','.join(PEERS)} [all]",
     )
     parser.add_argument("--duration", type=int, help="seconds of each wrk run [10; smoke run 1]")
     parser.add_argument("--threads", type=int, default=2)
@@ -799,7 +788,7 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, Path | None, Path | No
         parser.error("no sizes")
     smoke = max(sizes) <= SMOKE_MAX_TRIPLES
     if args.peers is None:
-        chosen = tuple(p for p in PEERS if not (smoke and p in NOT_IN_SMOKE))
+        chosen = PEERS
     else:
         chosen = tuple(p.strip() for p in args.peers.split(",") if p.strip())
     unknown = [p for p in chosen if p not in PEERS]

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from carekg.dataset.engine_load import switch_engine_manifest
 from carekg.rdf.formats import RDF_GRAPH_FORMATS, by_name
 from carekg.rdf.terms import to_rdflib
 from carekg.sparql.execution import QueryJob, QuerySyntaxError, QueryTimeout
+from carekg.sparql.renaming import NO_GRAPH
 from carekg.store.embedded import EmbeddedStore
 from carekg.store.engine_manifest import VERSIONED_PREFIX, EngineManifest
 from carekg.store.remote import (
@@ -84,9 +86,13 @@ def test_the_engine_holds_versioned_graphs_but_clients_see_only_public_names(
         GRAPHS, "application/sparql-results+json", 30
     )
     in_engine = [b["g"]["value"] for b in json.loads(raw.body)["results"]["bindings"]]
-    assert sum(g.startswith(VERSIONED_PREFIX) for g in in_engine) == len(
-        builtin_store.named_graphs()
-    )
+    manifest = remote_store.engine_manifest
+    assert len(manifest.graphs) == len(builtin_store.named_graphs())
+    assert manifest.union is not None
+    assert {g for g in in_engine if g.startswith(VERSIONED_PREFIX)} == {
+        *manifest.engine_graphs,
+        manifest.union,
+    }
     seen = graphs_seen(remote_store)
     assert seen == graphs_seen(builtin_store) == sorted(builtin_store.named_graphs())
     assert not any(VERSIONED_PREFIX in g for g in seen)
@@ -238,6 +244,44 @@ def test_queries_sent_to_the_engine_carry_no_timeout_parameter(
     store.answer(QueryJob("SELECT * WHERE { ?s ?p ?o } LIMIT 1", by_name("json"), None), 30)
     assert sent and all(b"timeout=" not in body for body in sent)
     assert all(b"default-graph-uri=" in body and b"named-graph-uri=" in body for body in sent)
+
+
+def test_the_default_graph_goes_as_the_union_graph_and_named_graphs_only_with_a_graph_pattern(
+    remote_store: RemoteStore, builtin_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Virtuoso compiles each graph a dataset lists in about a millisecond: a query names the build's
+    one union graph, the named graphs only when it has GRAPH; carekg's own reads name none."""
+    sent: list[dict[str, list[str]]] = []
+    original = httpx.Client.request
+
+    def spy(self: httpx.Client, method: str, url: str, **kwargs: object) -> httpx.Response:
+        sent.append(urllib.parse.parse_qs((kwargs.get("content") or b"").decode()))  # type: ignore[union-attr]
+        return original(self, method, url, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx.Client, "request", spy)
+    manifest = remote_store.engine_manifest
+    every = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # a new text"
+    answered = remote_store.answer(QueryJob(every, by_name("json"), None), 30)
+    assert sent[-1]["default-graph-uri"] == [manifest.union]
+    assert sent[-1]["named-graph-uri"] == [NO_GRAPH]
+    assert json.loads(answered.body)["results"]["bindings"][0]["n"]["value"] == str(
+        count(builtin_store)
+    )
+    by_graph = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } # a new text"
+    answered = remote_store.answer(QueryJob(by_graph, by_name("json"), None), 30)
+    assert sent[-1]["default-graph-uri"] == [manifest.union]
+    assert set(sent[-1]["named-graph-uri"]) == {*manifest.graphs.values(), NO_GRAPH}
+    rows = json.loads(answered.body)["results"]["bindings"]
+    assert sorted(r["g"]["value"] for r in rows) == sorted(builtin_store.named_graphs())
+    sent.clear()
+    fresh = RemoteStore(remote_store.store_dir, remote_store.client, manifest)  # nothing remembered
+    subject = ox.NamedNode("https://w3id.org/carekg/id/inspection/south-lanarkshire-2014")
+    assert set(fresh.quads(subject=subject)) == set(builtin_store.quads(subject=subject))
+    typed = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    assert set(fresh.quads(predicate=typed)) == set(builtin_store.quads(predicate=typed))
+    assert sent and all(
+        "default-graph-uri" not in form and "named-graph-uri" not in form for form in sent
+    )
 
 
 def test_a_manifest_naming_thousands_of_graphs_is_switched_by_the_graph_store_and_read_back(

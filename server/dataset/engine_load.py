@@ -63,6 +63,8 @@ def load_into_engine(
         engine_quad = names.engine_quad(quad)
         assert isinstance(engine_quad.graph_name, ox.NamedNode)
         by_graph[engine_quad.graph_name.value].append(engine_quad.triple)
+    assert manifest.union is not None
+    by_graph[manifest.union] = list(dict.fromkeys(t for g in list(by_graph) for t in by_graph[g]))
     with progress_bar(len(by_graph), "loading into the engine", "graphs") as bar:
         for graph, triples in by_graph.items():
             _load_graph(client, graph, triples)

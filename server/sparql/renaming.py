@@ -23,6 +23,9 @@ class RenamedQuery:
     text: str
     from_graphs: tuple[str, ...]  # the FROM clauses' IRIs, renamed (NO_GRAPH for foreign ones)
     from_named_graphs: tuple[str, ...]  # the FROM NAMED clauses' IRIs, renamed
+    has_graph_pattern: bool = (
+        True  # GRAPH appears (outside strings and comments): named graphs matter
+    )
 
     @property
     def names_dataset(self) -> bool:
@@ -41,6 +44,7 @@ def rename_query(
     # The last significant words, to tell the prologue's IRIs and FROM's from the others.
     previous: list[str] = []
     position = 0
+    has_graph_pattern = False
     for match in TOKEN_PATTERN.finditer(text):
         kind = match.lastgroup or "other"
         token = match.group()
@@ -54,6 +58,8 @@ def rename_query(
             namespace = prefixes.get(prefix)
             if namespace is not None:
                 iri = namespace + unescape_local(local)
+        if kind == "word" and token.upper() == "GRAPH":
+            has_graph_pattern = True
         last = previous[-1] if previous else ""
         before_last = previous[-2] if len(previous) > 1 else ""
         if last == "PREFIX":
@@ -82,4 +88,4 @@ def rename_query(
                 position = match.end()
         previous = [*previous, token.upper() if kind == "word" else token][-2:]
     pieces.append(text[position:])
-    return RenamedQuery("".join(pieces), tuple(from_graphs), tuple(from_named))
+    return RenamedQuery("".join(pieces), tuple(from_graphs), tuple(from_named), has_graph_pattern)
