@@ -108,7 +108,8 @@ def crawl(host: str, port: int, limit: int) -> dict[str, list[str]]:
         kind = kind_of(path)
         if kind is not None:
             kinds[kind].append(path)
-            if kind == "page":
+            # The pages that have an RDF representation (the query list, the UI have none: 406).
+            if kind == "page" and get(host, port, path, TURTLE)[0] in (200, 303):
                 kinds["rdf"].append(path)
         if not content_type.startswith("text/html"):
             continue

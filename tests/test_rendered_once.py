@@ -97,3 +97,15 @@ def test_what_is_kept_for_one_dataset_version_is_not_answered_for_the_next() -> 
     assert memo.peek(Versioned("1"), "page") == b"rendered for version 1"  # type: ignore[arg-type]
     assert memo.peek(Versioned("2"), "page") is None  # type: ignore[arg-type]
     assert memo.peek(Versioned("1"), "page") is None  # type: ignore[arg-type]
+
+
+def test_kept_responses_stay_within_their_byte_budget_least_recently_used_out() -> None:
+    memo = VersionMemo(max_entries=100, max_bytes=10, size_of=len)
+    store = Versioned("1")
+    for key in "abcd":
+        memo.put(store, key, b"xxxx")  # type: ignore[arg-type]
+    assert len(memo) == 2  # 8 bytes kept; a third value would pass 10
+    assert memo.peek(store, "a") is None  # type: ignore[arg-type]
+    assert memo.peek(store, "d") == b"xxxx"  # type: ignore[arg-type]
+    memo.put(store, "d", b"yyyyyyyyy")  # type: ignore[arg-type]
+    assert (len(memo), memo.peek(store, "d")) == (1, b"yyyyyyyyy")  # type: ignore[arg-type]

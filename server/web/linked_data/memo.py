@@ -23,11 +23,25 @@ MAX_ENTRIES = 1024
 class VersionMemo:
     """A cache emptied whenever the dataset version changes; one per app, least recently used out."""
 
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self,
+        max_entries: int = MAX_ENTRIES,
+        max_bytes: int | None = None,
+        size_of: Callable[[Any], int] = lambda _value: 0,
+    ) -> None:
+        """``max_bytes``: also bound the values' total ``size_of``."""
         self._version: str | None = None
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._bytes = 0
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._size_of = size_of
         self._lock = threading.Lock()
+
+    def _start(self, version: str) -> None:
+        self._version = version
+        self._values = OrderedDict()
+        self._bytes = 0
 
     def get(self, store: Store, key: Hashable, compute: Callable[[], T]) -> T:
         found = self.peek(store, key, _MISSING)
@@ -42,8 +56,7 @@ class VersionMemo:
         """The value kept under ``key`` for the store's version, or ``default``."""
         with self._lock:
             if self._version != store.version:
-                self._version = store.version
-                self._values = OrderedDict()
+                self._start(store.version)
             if key not in self._values:
                 return default
             self._values.move_to_end(key)
@@ -58,11 +71,15 @@ class VersionMemo:
             if only_version is not None and self._version != only_version:
                 return
             if self._version != store.version:
-                self._version = store.version
-                self._values = OrderedDict()
+                self._start(store.version)
+            if key in self._values:
+                self._bytes -= self._size_of(self._values.pop(key))
             self._values[key] = value
-            while len(self._values) > self._max_entries:
-                self._values.popitem(last=False)
+            self._bytes += self._size_of(value)
+            while len(self._values) > self._max_entries or (
+                self._max_bytes is not None and self._bytes > self._max_bytes
+            ):
+                self._bytes -= self._size_of(self._values.popitem(last=False)[1])
 
     def __len__(self) -> int:
         return len(self._values)
@@ -81,7 +98,8 @@ def memoized(store: Store, key: Hashable, compute: Callable[[], T]) -> T:
 _RESPONSES_KEY = "carekg_linked_data_responses"
 # Pages average tens of KB; the largest dataset documents (VoID as N-Triples) under 1 MB at the
 # built-in graph's size. Larger bodies are not kept: they would crowd out the many small pages.
-RESPONSE_ENTRIES = 2048
+RESPONSE_ENTRIES = 4096
+RESPONSE_BYTES = 64 * 1024 * 1024  # in each worker
 LARGEST_KEPT_BYTES = 4 * 1024 * 1024
 
 
@@ -144,6 +162,7 @@ def _response_key() -> Hashable:
 
 def _responses() -> VersionMemo:
     memo: VersionMemo = current_app.extensions.setdefault(
-        _RESPONSES_KEY, VersionMemo(RESPONSE_ENTRIES)
+        _RESPONSES_KEY,
+        VersionMemo(RESPONSE_ENTRIES, RESPONSE_BYTES, lambda kept: len(kept.body)),
     )
     return memo
