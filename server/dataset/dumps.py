@@ -12,7 +12,7 @@ RDF/XML) hold the union of the graphs, like the SPARQL endpoint's default graph.
 import gzip
 import json
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from typing import Any
 
@@ -66,10 +66,27 @@ def dump(store: Store, rdf_format: MediaType, graph: str | None = None) -> bytes
 
 def serialize(quads: Iterable[ox.Quad | ox.Triple], rdf_format: MediaType) -> bytes:
     """Statements in ``rdf_format``; triples are statements of the default graph."""
+    return next(serialize_each(quads, [rdf_format]))[1]
+
+
+def serialize_each(
+    quads: Iterable[ox.Quad | ox.Triple], rdf_formats: Sequence[MediaType]
+) -> Iterator[tuple[MediaType, bytes]]:
+    """The statements in each of ``rdf_formats``, sorted once for all of them (sorting is most of
+    the cost of the N-Triples, N-Quads and TriG dumps)."""
     statements = sorted(set(_as_quads(quads)), key=quad_sort_key)
-    if not rdf_format.holds_graphs:
-        triples = sorted({q.triple for q in statements}, key=triple_sort_key)
-        statements = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    as_triples: list[ox.Quad] | None = None
+    for rdf_format in rdf_formats:
+        written = statements
+        if not rdf_format.holds_graphs:
+            if as_triples is None:
+                triples = sorted({q.triple for q in statements}, key=triple_sort_key)
+                as_triples = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+            written = as_triples
+        yield rdf_format, _written(written, rdf_format)
+
+
+def _written(statements: list[ox.Quad], rdf_format: MediaType) -> bytes:
     if rdf_format == JSON_LD:
         return _jsonld(statements)
     if rdf_format in (N_TRIPLES, N_QUADS):
@@ -108,10 +125,15 @@ def _lines(statements: list[ox.Quad], rdf_format: MediaType) -> bytes:
 def _jsonld(statements: list[ox.Quad]) -> bytes:
     named = any(not isinstance(q.graph_name, ox.DefaultGraph) for q in statements)
     data: rdflib.Graph = rdflib.Dataset() if named else rdflib.Graph()
+    graphs: dict[str, rdflib.Graph] = {}  # Dataset.graph() costs more than the add itself
     for quad in statements:
         triple = (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
         if isinstance(data, rdflib.Dataset) and not isinstance(quad.graph_name, ox.DefaultGraph):
-            data.graph(rdflib.URIRef(quad.graph_name.value)).add(triple)  # type: ignore[arg-type]
+            name = quad.graph_name.value
+            graph = graphs.get(name)
+            if graph is None:
+                graph = graphs[name] = data.graph(rdflib.URIRef(name))
+            graph.add(triple)  # type: ignore[arg-type]
         elif isinstance(data, rdflib.Dataset):
             data.default_graph.add(triple)  # type: ignore[arg-type]
         else:

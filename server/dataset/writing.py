@@ -46,7 +46,7 @@ from ..store.manifest import (
     exclusive,
     read_manifest,
 )
-from .dumps import dump
+from .dumps import serialize_each
 from .loading import parse_quads
 from .sources import DataFile
 from .statistics import statistics
@@ -270,8 +270,7 @@ def _dump_graphs(build: str, graphs: list[str], nquads: bytes) -> list[DumpFile]
 
 def _dump_graph(build: Path, store: EmbeddedStore, graph: str | None) -> list[DumpFile]:
     files: list[DumpFile] = []
-    for rdf_format in RDF_GRAPH_FORMATS:
-        data = dump(store, rdf_format, graph)
+    for rdf_format, data in serialize_each(store.quads(graph), RDF_GRAPH_FORMATS):
         files += _write_dump_pair(build, graph, rdf_format.dump_name, rdf_format.extension, data)
     return files
 
