@@ -4,6 +4,7 @@ Everything that can fail happens before the new store exists, so a failed build 
 store that was serving untouched.
 """
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -72,6 +73,7 @@ def build_into(
 
     With ``engine`` (``carekg build --into``) the data goes to that remote engine instead of an
     Oxigraph store (carekg.dataset.engine_load); the dumps and report still go to ``store_dir``."""
+    started = time.monotonic()
     if engine is not None:
         read_engine_manifest(engine)  # an engine that cannot be reached fails the build at once
     files = read_data_files(paths) if paths else bundled_data_files()
@@ -102,9 +104,9 @@ def build_into(
         shapes_version=shapes_version(shape_files()) if check else None,
         for_engine=engine is not None,
     )
-    if engine is None:
-        return result
-    return replace(result, engine_load=load_into_engine(engine, result, quads))
+    if engine is not None:
+        result = replace(result, engine_load=load_into_engine(engine, result, quads))
+    return replace(result, seconds=time.monotonic() - started)  # parsing and validation included
 
 
 def _violations_message(all_results: Sequence[ValidationResult]) -> str:

@@ -65,7 +65,7 @@ class BuildError(CarekgError):
 class BuildResult:
     build: Path
     manifest: Manifest
-    seconds: float
+    seconds: float  # build_into: the whole build, parsing, validation and an engine load included
     engine_load: EngineLoad | None = None  # with ``carekg build --into``: what went to the engine
 
 
