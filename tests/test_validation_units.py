@@ -5,6 +5,8 @@ after one report changes only its unit and the shared unit are validated again. 
 some target nodes still checks the nodes their constraints lead to."""
 
 import dataclasses
+import importlib
+import io
 from pathlib import Path, PurePath
 
 import pyoxigraph as ox
@@ -12,11 +14,11 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF
 
-from carekg.dataset.checking import CheckedBuild, check_units
+from carekg.dataset.checking import CheckedBuild, Unit, check_units
 from carekg.dataset.focus import FocusNodes
 from carekg.dataset.loading import parse_quads
 from carekg.dataset.sources import DataFile, bundled_data_files
-from carekg.dataset.units import builtin_units, is_context
+from carekg.dataset.units import builtin_units, file_units, is_context, split_context
 from carekg.dataset.validation import ValidationResult, validate, validate_files
 
 EX = rdflib.Namespace("http://example.org/")
@@ -203,3 +205,56 @@ def test_narrowing_the_targets_still_checks_the_nodes_their_constraints_lead_to(
     assert not outcome.conforms
     assert sorted(str(r.focus_node) for r in outcome.results) == sorted([str(EX.a1), str(blank)])
     assert all(r.value == EX.notAB for r in outcome.results)
+
+
+# ---------------------------------------------------------------- a file of many graphs
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+@pytest.fixture(scope="module")
+def corpus_nquads() -> bytes:
+    """A synthetic corpus of a few reports in one N-Quads file (the ontology and a shared graph in it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.syspath_prepend(str(BENCHMARKS))
+        synthetic_corpus = importlib.import_module("synthetic_corpus")
+    output = io.BytesIO()
+    synthetic_corpus.write_corpus(output, 4_000, 1)
+    return output.getvalue()
+
+
+def with_a_recommendation_not_in_its_evidence(corpus: bytes) -> bytes:
+    text = corpus.decode("utf-8")
+    line = next(
+        line
+        for line in text.splitlines()
+        if "/recommendation/" in line and "<https://schema.org/text>" in line
+    )
+    return text.replace(line, line.replace('"', '"NOT IN THE RELEASE ', 1), 1).encode("utf-8")
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["as written", "one report broken"])
+def test_a_file_of_many_graphs_is_validated_graph_by_graph_finding_what_one_validation_finds(
+    corpus_nquads: bytes, broken: bool
+) -> None:
+    data = with_a_recommendation_not_in_its_evidence(corpus_nquads) if broken else corpus_nquads
+    files = [DataFile("corpus.nq", data, graph_iri=None)]
+    quads = [parse_quads(f, i) for i, f in enumerate(files)]
+    context, _ = split_context(bundled_data_files())
+    units = file_units(files, quads, context)
+    graphs = {q.graph_name.value for q in quads[0] if isinstance(q.graph_name, ox.NamedNode)}
+    reports = {g for g in graphs if "/graph/synthetic-0" in g}
+    assert len(reports) >= 4
+    in_units = [f.name.partition("#")[2].removesuffix(".nq") for u in units for f in u.files]
+    assert sorted(in_units) == sorted(graphs)  # every graph in exactly one unit
+    shared = units[0]
+    assert {f.name.partition("#")[2].removesuffix(".nq") for f in shared.files} == graphs - reports
+    assert len(units) == 1 + len(reports)  # one unit per report: none shares a node with another
+    described = frozenset(q.subject.value for q in quads[0] if isinstance(q.subject, ox.NamedNode))
+    one_unit = Unit(files=tuple(files), context=tuple(context), focus=FocusNodes(iris=described))
+    split = check_units(units, cache_dir=None, located_in=files)
+    whole = check_units([one_unit], cache_dir=None, located_in=files)
+    assert split.conforms == whole.conforms == (not broken)
+    assert comparable(split.results) == comparable(whole.results)
+    if broken:
+        assert any("does not occur verbatim" in r.message for r in split.results)

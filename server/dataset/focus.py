@@ -11,9 +11,12 @@ import contextlib
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pyshacl.shape import Shape
 from rdflib.term import BNode, Node, URIRef
+
+if TYPE_CHECKING:  # pyshacl is imported where validation runs: serving needs none of it
+    from pyshacl.shape import Shape
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,12 @@ def validating_only(focus: FocusNodes) -> Iterator[None]:
     Only the top-level target search (``Shape.focus_nodes``) is narrowed: nested checks pass their value
     nodes to the shapes they expect directly and do not call it. One validation at a time per process.
     """
+    from pyshacl.shape import Shape
+
     with _PATCH_LOCK:
         search = Shape.focus_nodes
 
-        def narrowed(shape: Shape, data_graph: object, debug: bool = False) -> set[Node]:
+        def narrowed(shape: "Shape", data_graph: object, debug: bool = False) -> set[Node]:
             targets = search(shape, data_graph, debug)  # type: ignore[no-untyped-call]
             return {node for node in targets if node in focus}
 

@@ -18,7 +18,6 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from pyshacl import validate as pyshacl_validate
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.plugins.stores.memory import Memory
@@ -196,6 +195,8 @@ def validate(
 ) -> ValidationOutcome:
     """Validate data (a graph, or the union of a dataset's graphs) against the shapes (default: bundled),
     at every target node or, given ``focus``, at the targets among those nodes only."""
+    from pyshacl import validate as pyshacl_validate  # here: pages and serving never validate
+
     shapes_graph = shapes if shapes is not None else load_shapes()
     with validating_only(focus) if focus is not None else contextlib.nullcontext():
         conforms, report_graph, _text = pyshacl_validate(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from ...store.protocol import Store
 from ..context import current_store
@@ -123,11 +123,13 @@ def keep_responses(blueprint: Blueprint, skip: Collection[str]) -> None:
         value = _responses().peek(current_store(), _response_key())
         if value is None:
             return None
+        g.carekg_kept_response = True
         return Response(value.body, status=value.status, headers=list(value.headers))
 
     def keep(response: Response) -> Response:
         if (
             request.method in ("GET", "HEAD")
+            and not g.get("carekg_kept_response", False)
             and _endpoint_name() not in skip
             and 200 <= response.status_code < 400
             and not response.is_streamed
