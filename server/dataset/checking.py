@@ -135,9 +135,11 @@ def check_units(
 
 def _idle_cores() -> int:
     """The cores no other process keeps busy, by the last minute's load: on a shared machine, worker
-    processes on busy cores would only take turns with the other processes there."""
+    processes on busy cores would only take turns with the other processes there. The load counts
+    this process too (it has been parsing until now), so one process's worth is not held against it:
+    else a build on an idle 2-core machine validated in one process."""
     try:
-        busy = os.getloadavg()[0]
+        busy = max(0.0, os.getloadavg()[0] - 1)
     except OSError:
         busy = 0.0
     return max(1, round((os.cpu_count() or 1) - busy))
