@@ -359,8 +359,8 @@ def prepare_carekg_virtuoso(
         r"(\d+) graphs loaded into", (work / "carekg-virtuoso-build.log").read_text()
     )
     run.note = (
-        f"carekg sends each query with a default-graph-uri and a named-graph-uri for each of "
-        f"its {loaded_graphs.group(1) if loaded_graphs else '?'} graphs. "
+        f"carekg sends each query with its build's union graph as the default graph (named "
+        f"graphs, {loaded_graphs.group(1) if loaded_graphs else '?'} loaded, only with GRAPH). "
         f"Build = carekg build into its own Virtuoso ({loaded}), which was then restarted "
         f"({restart_s:.2f} s until it answered, not in the start-up: carekg serve's alone). "
         f"Memory: carekg's process tree and virtuoso-t. {engine.describe()}."

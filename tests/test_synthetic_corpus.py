@@ -1,19 +1,17 @@
 """benchmarks/synthetic_corpus.py: a small synthetic corpus conforms to carekg's shapes, is reproducible from
 its seed, reaches its size and is marked synthetic; a broken copy of it does not conform."""
 
-import importlib
-import io
 import re
-from pathlib import Path
 from types import ModuleType
 
 import pyoxigraph as ox
 import pytest
+import synthetic_corpora
+from synthetic_corpora import nquads, with_a_recommendation_not_in_its_evidence
 
 from carekg.dataset.sources import DataFile
 from carekg.dataset.validation import validate_files
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 # The ontology (~430 triples), the common graph with its 72 calendar months (~660) and three reports: enough
 # for every template, and fast.
 SMALL = 2_000
@@ -28,15 +26,7 @@ ONTOLOGY_GRAPHS = {
 
 @pytest.fixture(scope="module")
 def corpus_module() -> ModuleType:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(BENCHMARKS))
-        return importlib.import_module("synthetic_corpus")
-
-
-def nquads(module: ModuleType, triples: int, seed: int) -> bytes:
-    output = io.BytesIO()
-    module.write_corpus(output, triples, seed)
-    return output.getvalue()
+    return synthetic_corpora.corpus_module()
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +41,8 @@ def test_small_corpus_conforms_to_carekg_shapes_with_the_builtin_data(small: byt
 
 def test_a_recommendation_whose_text_is_not_in_its_evidence_does_not_conform(small: bytes) -> None:
     # The same corpus with one recommendation's text changed: the check above can fail.
-    text = small.decode("utf-8")
-    line = next(
-        line
-        for line in text.splitlines()
-        if "/recommendation/" in line and "<https://schema.org/text>" in line
-    )
-    broken = text.replace(line, line.replace('"', '"NOT IN THE RELEASE ', 1), 1)
-    outcome = validate_files([DataFile("broken.nq", broken.encode("utf-8"), graph_iri=None)])
+    broken = with_a_recommendation_not_in_its_evidence(small)
+    outcome = validate_files([DataFile("broken.nq", broken, graph_iri=None)])
     assert not outcome.conforms
     assert any("does not occur verbatim" in r.message for r in outcome.results)
 

@@ -5,14 +5,13 @@ after one report changes only its unit and the shared unit are validated again. 
 some target nodes still checks the nodes their constraints lead to."""
 
 import dataclasses
-import importlib
-import io
 from pathlib import Path, PurePath
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import RDF
+from synthetic_corpora import corpus_module, nquads, with_a_recommendation_not_in_its_evidence
 
 from carekg.dataset.checking import CheckedBuild, Unit, check_units
 from carekg.dataset.focus import FocusNodes
@@ -209,28 +208,11 @@ def test_narrowing_the_targets_still_checks_the_nodes_their_constraints_lead_to(
 
 # ---------------------------------------------------------------- a file of many graphs
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-
 
 @pytest.fixture(scope="module")
 def corpus_nquads() -> bytes:
     """A synthetic corpus of a few reports in one N-Quads file (the ontology and a shared graph in it)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.syspath_prepend(str(BENCHMARKS))
-        synthetic_corpus = importlib.import_module("synthetic_corpus")
-    output = io.BytesIO()
-    synthetic_corpus.write_corpus(output, 4_000, 1)
-    return output.getvalue()
-
-
-def with_a_recommendation_not_in_its_evidence(corpus: bytes) -> bytes:
-    text = corpus.decode("utf-8")
-    line = next(
-        line
-        for line in text.splitlines()
-        if "/recommendation/" in line and "<https://schema.org/text>" in line
-    )
-    return text.replace(line, line.replace('"', '"NOT IN THE RELEASE ', 1), 1).encode("utf-8")
+    return nquads(corpus_module(), 4_000, seed=1)
 
 
 @pytest.mark.parametrize("broken", [False, True], ids=["as written", "one report broken"])
