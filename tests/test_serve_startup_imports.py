@@ -36,3 +36,12 @@ def test_every_command_is_listed_and_runs_although_imported_only_when_used() -> 
         assert helped.exit_code == 0, helped.output
         assert f"Usage: main {name}" in helped.output or f"Usage: carekg {name}" in helped.output
     assert CliRunner().invoke(main, ["no-such-command"]).exit_code == 2
+
+
+def test_a_query_process_starts_without_rdflib_or_flask() -> None:
+    """A replacement query process starts at each timeout: rdflib was most of its start-up."""
+    probe = "import json, sys, carekg.store.query_process; print(json.dumps(sorted(m for m in ('rdflib', 'flask', 'pyshacl') if m in sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(done.stdout) == []

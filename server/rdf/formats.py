@@ -12,7 +12,10 @@ from typing import Literal
 import pyoxigraph as ox
 
 from ..errors import UnreadableInputError
-from .namespaces import FORMATS
+
+# A plain string, not rdf.namespaces' rdflib Namespace: the query processes import this module, and
+# rdflib would be most of a replacement process's start-up (about 70 of 110 ms).
+FORMATS = "http://www.w3.org/ns/formats/"
 
 Kind = Literal["results", "graph", "page"]
 

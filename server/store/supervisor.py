@@ -40,10 +40,9 @@ class Slot:
         self.number = number
         self.memory_bytes = memory_bytes
         self.process: subprocess.Popen[bytes] | None = None
-        self.stderr_tail = b""
+        self.stderr_tails: dict[int, bytearray] = {}  # by pid: the last bytes each process wrote
 
     def start(self) -> None:
-        self.stderr_tail = b""
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -56,18 +55,23 @@ class Slot:
             stderr=subprocess.PIPE,
             close_fds=True,
         )
-        threading.Thread(target=self._collect_stderr, args=(self.process,), daemon=True).start()
+        tail = self.stderr_tails[self.process.pid] = bytearray()
+        threading.Thread(
+            target=self._collect_stderr, args=(self.process, tail), daemon=True
+        ).start()
 
-    def _collect_stderr(self, process: "subprocess.Popen[bytes]") -> None:
+    def _collect_stderr(self, process: "subprocess.Popen[bytes]", tail: bytearray) -> None:
         assert process.stderr is not None
         for line in process.stderr:
             sys.stderr.buffer.write(line)
             sys.stderr.flush()
-            self.stderr_tail = (self.stderr_tail + line)[-STDERR_TAIL_BYTES:]
+            tail += line
+            del tail[:-STDERR_TAIL_BYTES]
 
     def record_exit(self, status: int, pid: int) -> None:
         time.sleep(0.05)  # let the reader thread take the last line
-        lines = [line for line in self.stderr_tail.decode("utf-8", "replace").splitlines() if line]
+        tail = self.stderr_tails.pop(pid, bytearray())
+        lines = [line for line in tail.decode("utf-8", "replace").splitlines() if line]
         record = {"pid": pid, "status": status, "last_words": "\n".join(lines[-20:])}
         path = slot_exit(self.folder, self.number)
         tmp = path.with_suffix(".tmp")
@@ -103,14 +107,14 @@ def supervise(folder: Path, size: int, memory_bytes: int) -> None:  # pragma: no
         if pid not in by_pid:
             continue
         slot = by_pid.pop(pid)
+        if not stopping.is_set():
+            # The replacement first: until it listens, the slot's queries wait for it.
+            slot.start()
+            assert slot.process is not None
+            by_pid[slot.process.pid] = slot
         slot.record_exit(status, pid)
-        if stopping.is_set():
-            if not by_pid:
-                break
-            continue
-        slot.start()
-        assert slot.process is not None
-        by_pid[slot.process.pid] = slot
+        if stopping.is_set() and not by_pid:
+            break
     for slot in slots:
         with contextlib.suppress(FileNotFoundError):
             slot_socket(folder, slot.number).unlink()
