@@ -235,6 +235,7 @@ class Throughput:
     p50_ms: float | None
     p99_ms: float | None
     skipped: str = ""
+    p90_ms: float | None = None
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -262,6 +263,7 @@ def parse_wrk(output: str) -> Throughput:
         socket_errors=sum(int(n) for n in sockets.groups()) if sockets else 0,
         p50_ms=_latency_ms(output, "50"),
         p99_ms=_latency_ms(output, "99"),
+        p90_ms=_latency_ms(output, "90"),
     )
 
 

@@ -151,17 +151,15 @@ def request_list(kinds: dict[str, list[str]], seed: int) -> list[tuple[str, str]
 
 
 def wrk(
-    argv_tail: list[str], url: str, duration: int, threads: int, connections: int
+    script: list[str], url: str, duration: int, threads: int, connections: int
 ) -> dict[str, Any]:
+    """wrk's figures; ``script``: the Lua script's path, then its arguments."""
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
-    argv += ["--latency", *argv_tail[:2], url, "--", *argv_tail[2:]]
+    argv += ["--latency", "-s", script[0], url, "--", *script[1:]]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60, check=False)
     if done.returncode != 0:
         raise SystemExit(f"wrk failed: {done.stderr[-500:]}")
-    figures = measure.parse_wrk(done.stdout)
-    result = figures.as_json()
-    result["p90_ms"] = measure._latency_ms(done.stdout, "90")
-    return result
+    return measure.parse_wrk(done.stdout).as_json()
 
 
 @contextmanager
@@ -219,18 +217,17 @@ def beside_timeout(
     store: Path, work: Path, args: argparse.Namespace, cheap: measure.Query
 ) -> dict[str, Any]:
     extra = ["--timeout", str(args.query_timeout)]
-    tail = ["-s", str(measure.WRK_SCRIPT)]
-    cheap_args = [str(cheap.path), "uncached", cheap.accept]
+    cheap_script = [str(measure.WRK_SCRIPT), str(cheap.path), "uncached", cheap.accept]
     with serving(store, work, "carekg-timeout", extra) as server:
         url = f"{server.url}/sparql"
         # Warm: each worker opens the build and the pool's processes their store on first use.
-        wrk([*tail, *cheap_args], url, 2, 1, args.cheap_clients)
-        baseline = wrk([*tail, *cheap_args], url, args.duration, 1, args.cheap_clients)
+        wrk(cheap_script, url, 2, 1, args.cheap_clients)
+        baseline = wrk(cheap_script, url, args.duration, 1, args.cheap_clients)
         long = LongQueries(int(server.url.rsplit(":", 1)[1]), [], threading.Event())
         runner = threading.Thread(target=long.run, daemon=True)
         runner.start()
         time.sleep(1)  # the long query is running before the measurement starts
-        beside = wrk([*tail, *cheap_args], url, args.duration, 1, args.cheap_clients)
+        beside = wrk(cheap_script, url, args.duration, 1, args.cheap_clients)
         long.stop.set()
         runner.join(timeout=args.query_timeout + 30)
         if not server.alive():
@@ -251,9 +248,9 @@ def mixed(store: Path, work: Path, args: argparse.Namespace) -> dict[str, Any]:
         requests = request_list(kinds, args.seed)
         listing = work / "requests.tsv"
         listing.write_text("".join(f"{path}\t{accept}\n" for path, accept in requests), "utf-8")
-        warm = wrk(["-s", str(REQUESTS_SCRIPT), str(listing)], server.url, 2, 2, args.connections)
+        warm = wrk([str(REQUESTS_SCRIPT), str(listing)], server.url, 2, 2, args.connections)
         result = wrk(
-            ["-s", str(REQUESTS_SCRIPT), str(listing)],
+            [str(REQUESTS_SCRIPT), str(listing)],
             server.url,
             args.duration,
             args.threads,

@@ -52,6 +52,7 @@ def test_wrk_report_gives_rate_requests_errors_and_latency_percentiles(measure: 
     assert result.socket_errors == 12
     assert result.p50_ms == pytest.approx(0.85)
     assert result.p99_ms == pytest.approx(1200.0)
+    assert result.p90_ms == pytest.approx(3.10)
 
 
 def test_uncached_texts_differ_but_answer_the_same(measure: ModuleType) -> None:

@@ -11,6 +11,7 @@ queries run in the pool's processes (see carekg.store.pool for why one pool serv
 """
 
 import contextlib
+import ctypes
 import functools
 import os
 import shutil
@@ -48,6 +49,18 @@ THREADS_PER_WORKER = 8  # requests mostly wait on a query's child process, so th
 # a request, so raising that constant before the server starts raises the clamp; a longer line is
 # refused by gunicorn itself (414 URI Too Long) as soon as it has read this many bytes.
 MAX_REQUEST_LINE_BYTES = 64 * 1024
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas() -> None:
+    """Cap glibc's malloc arenas in this process and the workers it forks. glibc gives each thread
+    that allocates an arena of its own (up to 8 a core); a gthread worker's 8 threads, each passing
+    large query answers through, leave memory spread over arenas it does not give back."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -285,6 +298,7 @@ def serve_command(
             return open_current(store_dir, pool)
 
         app = create_app(config, store=open_current(store_dir, pool))
+        limit_malloc_arenas()
         GunicornServer(app, gunicorn_options(config, on_exit=stop), reopen).run()
 
 
