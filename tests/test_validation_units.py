@@ -240,3 +240,22 @@ def test_a_file_of_many_graphs_is_validated_graph_by_graph_finding_what_one_vali
     assert comparable(split.results) == comparable(whole.results)
     if broken:
         assert any("does not occur verbatim" in r.message for r in split.results)
+
+
+def test_a_file_of_report_graphs_alone_is_split_and_still_finds_what_one_validation_finds(
+    corpus_nquads: bytes,
+) -> None:
+    """No graph of the file is shared (its areas and ontology are missing, which both ways report)."""
+    lines = [line for line in corpus_nquads.decode().splitlines() if "/graph/synthetic-0" in line]
+    files = [DataFile("reports.nq", ("\n".join(lines) + "\n").encode(), graph_iri=None)]
+    quads = [parse_quads(f, i) for i, f in enumerate(files)]
+    context, _ = split_context(bundled_data_files())
+    units = file_units(files, quads, context)
+    assert len(units) >= 4 and all(len(u.files) <= 1 for u in units)
+    described = frozenset(q.subject.value for q in quads[0] if isinstance(q.subject, ox.NamedNode))
+    one_unit = Unit(files=tuple(files), context=tuple(context), focus=FocusNodes(iris=described))
+    split = check_units(units, cache_dir=None, located_in=files)
+    whole = check_units([one_unit], cache_dir=None, located_in=files)
+    assert not whole.conforms
+    assert split.conforms == whole.conforms
+    assert comparable(split.results) == comparable(whole.results)

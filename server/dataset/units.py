@@ -145,13 +145,17 @@ def file_units(
         )
         for group in groups
     ]
-    everything_owned = frozenset().union(*owned.values())
+    # The rest of the file's nodes (the shared graphs', and those a report describes that the
+    # context describes too) against all the data.
+    rest = frozenset().union(*described) - frozenset().union(*owned.values())
+    if not shared and not rest:
+        return units
     shared_unit = Unit(
         files=tuple(documents[i] for i in shared),
         context=(*context, *(documents[i] for i in reports)),
-        focus=FocusNodes(iris=frozenset().union(*described) - everything_owned),
+        focus=FocusNodes(iris=rest),
     )
-    return [shared_unit, *units] if shared else units
+    return [shared_unit, *units]
 
 
 def _by_graph(quads: Sequence[ox.Quad]) -> dict[ox.NamedNode | ox.DefaultGraph, list[ox.Quad]]:
