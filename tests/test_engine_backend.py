@@ -250,7 +250,8 @@ def test_the_default_graph_goes_as_the_union_graph_and_named_graphs_only_with_a_
     remote_store: RemoteStore, builtin_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Virtuoso compiles each graph a dataset lists in about a millisecond: a query names the build's
-    one union graph, the named graphs only when it has GRAPH; carekg's own reads name none."""
+    union graph (and the inferred graph, which it leaves out), the named graphs only when it has
+    GRAPH; carekg's own reads name none."""
     sent: list[dict[str, list[str]]] = []
     original = httpx.Client.request
 
@@ -260,16 +261,17 @@ def test_the_default_graph_goes_as_the_union_graph_and_named_graphs_only_with_a_
 
     monkeypatch.setattr(httpx.Client, "request", spy)
     manifest = remote_store.engine_manifest
+    union = [manifest.union, *(manifest.graphs[g] for g in manifest.outside_union)]
     every = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # a new text"
     answered = remote_store.answer(QueryJob(every, by_name("json"), None), 30)
-    assert sent[-1]["default-graph-uri"] == [manifest.union]
+    assert sent[-1]["default-graph-uri"] == union
     assert sent[-1]["named-graph-uri"] == [NO_GRAPH]
     assert json.loads(answered.body)["results"]["bindings"][0]["n"]["value"] == str(
         count(builtin_store)
     )
     by_graph = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } # a new text"
     answered = remote_store.answer(QueryJob(by_graph, by_name("json"), None), 30)
-    assert sent[-1]["default-graph-uri"] == [manifest.union]
+    assert sent[-1]["default-graph-uri"] == union
     assert set(sent[-1]["named-graph-uri"]) == {*manifest.graphs.values(), NO_GRAPH}
     rows = json.loads(answered.body)["results"]["bindings"]
     assert sorted(r["g"]["value"] for r in rows) == sorted(builtin_store.named_graphs())
@@ -282,6 +284,41 @@ def test_the_default_graph_goes_as_the_union_graph_and_named_graphs_only_with_a_
     assert sent and all(
         "default-graph-uri" not in form and "named-graph-uri" not in form for form in sent
     )
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/sparql/asserted"])
+def test_with_or_without_the_inferred_graph_the_default_graph_goes_as_the_union_graph(
+    remote_client: FlaskClient,
+    remote_store: RemoteStore,
+    client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+) -> None:
+    """The union graph leaves the inferred graph out: /sparql sends it and the inferred graph,
+    /sparql/asserted the union graph alone; both count what the embedded store counts."""
+    sent: list[dict[str, list[str]]] = []
+    original = httpx.Client.request
+
+    def spy(self: httpx.Client, method: str, url: str, **kwargs: object) -> httpx.Response:
+        sent.append(urllib.parse.parse_qs((kwargs.get("content") or b"").decode()))  # type: ignore[union-attr]
+        return original(self, method, url, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(httpx.Client, "request", spy)
+    query = {"query": f"{COUNT_ALL} # {path}"}
+    accept = {"Accept": "application/sparql-results+json"}
+    over_engine = remote_client.get(path, query_string=query, headers=accept)
+    embedded = client.get(path, query_string=query, headers=accept)
+    assert over_engine.status_code == embedded.status_code == 200
+    counted = [
+        r.get_json()["results"]["bindings"][0]["n"]["value"] for r in (over_engine, embedded)
+    ]
+    assert counted[0] == counted[1]
+    manifest = remote_store.engine_manifest
+    inferred = [manifest.graphs[g] for g in manifest.outside_union]
+    assert len(inferred) == 1
+    expected = [manifest.union] if path.endswith("asserted") else [manifest.union, *inferred]
+    assert sent[-1]["default-graph-uri"] == expected
+    assert sent[-1]["named-graph-uri"] == [NO_GRAPH]
 
 
 def test_a_manifest_naming_thousands_of_graphs_is_switched_by_the_graph_store_and_read_back(

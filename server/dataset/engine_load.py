@@ -24,6 +24,7 @@ from ..store.engine_manifest import (
 )
 from ..store.remote import GraphNames, read_engine_manifest
 from ..store.sparql_client import RESULTS_JSON, SparqlClient
+from .inference import INFERRED_GRAPH
 from .writing import BuildResult, progress_bar
 
 GRAPH_STORE_CHUNK = 50_000  # triples per Graph Store request
@@ -56,6 +57,8 @@ def load_into_engine(
         public,
         has_default,
         previous.build if previous is not None else None,
+        # The inferred graph stays out of the union, so that /sparql/asserted too is one graph.
+        outside_union=(INFERRED_GRAPH,),
     )
     names = GraphNames(manifest)
     by_graph: dict[str, list[ox.Triple]] = {g: [] for g in manifest.engine_graphs}
@@ -64,7 +67,10 @@ def load_into_engine(
         assert isinstance(engine_quad.graph_name, ox.NamedNode)
         by_graph[engine_quad.graph_name.value].append(engine_quad.triple)
     assert manifest.union is not None
-    by_graph[manifest.union] = list(dict.fromkeys(t for g in list(by_graph) for t in by_graph[g]))
+    left_out = {manifest.graphs[g] for g in manifest.outside_union}
+    by_graph[manifest.union] = list(
+        dict.fromkeys(t for g in list(by_graph) if g not in left_out for t in by_graph[g])
+    )
     with progress_bar(len(by_graph), "loading into the engine", "graphs") as bar:
         for graph, triples in by_graph.items():
             _load_graph(client, graph, triples)

@@ -51,6 +51,9 @@ class EngineManifest:
     default: str | None = None  # the versioned graph holding the default graph's triples, if any
     previous: str | None = None  # the build that was live before, whose graphs are kept a while
     union: str | None = None  # the versioned graph holding all the build's triples (older: none)
+    outside_union: tuple[
+        str, ...
+    ] = ()  # public graphs whose triples the union leaves out (inferred)
     format: int = field(default=ENGINE_MANIFEST_FORMAT)
 
     @classmethod
@@ -61,6 +64,7 @@ class EngineManifest:
         public_graphs: list[str],
         has_default: bool,
         previous: str | None,
+        outside_union: tuple[str, ...] = (),
     ) -> "EngineManifest":
         return cls(
             build=build_id,
@@ -69,6 +73,7 @@ class EngineManifest:
             default=versioned_name(build_id, None) if has_default else None,
             previous=previous,
             union=union_name(build_id),
+            outside_union=tuple(g for g in outside_union if g in public_graphs),
         )
 
     def to_json(self) -> str:
@@ -82,6 +87,7 @@ class EngineManifest:
                 "default": self.default,
                 "previous": self.previous,
                 "union": self.union,
+                "outside_union": list(self.outside_union),
             },
             sort_keys=True,
             indent=0,
@@ -101,6 +107,7 @@ class EngineManifest:
             default=data.get("default"),
             previous=data.get("previous"),
             union=data.get("union"),
+            outside_union=tuple(data.get("outside_union", ())),
         )
 
     def as_quad(self) -> ox.Quad:

@@ -4,9 +4,9 @@ validation report and manifest in the store directory, as ``carekg build --into`
 Every query is pinned to carekg's graphs of the live build: the default graph is their union (the
 engine's own default graph would be every graph it holds, system graphs included) and ``GRAPH ?g``
 ranges over them only, by the protocol's ``default-graph-uri`` / ``named-graph-uri`` (always both:
-given one alone, Virtuoso ranges ``GRAPH ?g`` over every graph). The default graph is sent as one
-graph, the build's union graph (loaded with it), and the named graphs only to a query with a GRAPH
-pattern: Virtuoso 7.2 compiles each graph listed in about a millisecond, so listing a 1M-triple
+given one alone, Virtuoso ranges ``GRAPH ?g`` over every graph). The default graph is sent as the
+build's union graph (loaded with it; it leaves out the inferred graph, sent beside it, so that the
+asserted graphs too are one graph), and the named graphs only to a query with a GRAPH pattern: Virtuoso 7.2 compiles each graph listed in about a millisecond, so listing a 1M-triple
 build's 2,383 graphs made a ten-row query take half a second. carekg's own reads over all its graphs
 name none and filter by the build's versioned-name prefix instead. The graphs carry versioned names in
 the engine (carekg.store.engine_manifest); the query's text and the results are renamed on the way
@@ -517,7 +517,7 @@ class RemoteStore(BuiltStore):
         win), else its FROM clauses, else carekg's graphs (the default graph their union, or the
         default graph's own triples)."""
         if default_graphs or named_graphs:
-            defaults = self._engine_graphs(default_graphs)
+            defaults = self._engine_defaults(default_graphs)
             nameds = self._engine_graphs(named_graphs)
         elif renamed.names_dataset:
             defaults, nameds = list(renamed.from_graphs), list(renamed.from_named_graphs)
@@ -525,13 +525,30 @@ class RemoteStore(BuiltStore):
             if not union_default:
                 defaults = [self.names.default or NO_GRAPH]
             elif self.engine_manifest.union is not None:
-                defaults = [self.engine_manifest.union]
+                defaults = self._engine_defaults([*self.names.to_engine], with_default=True)
             else:  # a build loaded before union graphs
                 defaults = self.engine_manifest.engine_graphs
+            nameds = list(self.names.from_engine)
+        if not renamed.has_graph_pattern:
             # Without a GRAPH pattern the named graphs cannot change the answer, and listing them
             # costs the engine (see _select_quads): NO_GRAPH alone is sent.
-            nameds = list(self.names.from_engine) if renamed.has_graph_pattern else []
+            nameds = []
         return defaults or [NO_GRAPH], with_no_graph(nameds)
+
+    def _engine_defaults(self, public: Sequence[str], with_default: bool = False) -> list[str]:
+        """The engine graphs whose merge is the default graph made of the ``public`` graphs (and,
+        ``with_default``, the data's default graph): the union graph for all that it covers (it holds
+        every graph but those outside it, the default graph's triples included), when the request
+        covers all of that, then the rest by name."""
+        manifest = self.engine_manifest
+        covered = set(manifest.graphs) - set(manifest.outside_union)
+        if (
+            manifest.union is None
+            or not covered <= set(public)
+            or (manifest.default is not None and not with_default)
+        ):
+            return self._engine_graphs(public)
+        return [manifest.union, *self._engine_graphs([g for g in public if g not in covered])]
 
     def _engine_graphs(self, public: Sequence[str]) -> list[str]:
         """The versioned names of the public graphs a client named (a graph that is not carekg's
