@@ -230,28 +230,18 @@ def test_an_anytime_partial_answer_is_never_passed_on(status: int, headers: dict
 
 
 def test_queries_sent_to_the_engine_carry_no_timeout_parameter(
-    virtuoso_builtin: EngineBuild, monkeypatch: pytest.MonkeyPatch
+    virtuoso_builtin: EngineBuild, sent_forms: list[dict[str, list[str]]]
 ) -> None:
     store = virtuoso_builtin.open_store()
-    sent: list[bytes] = []
-    original = httpx.Client.request
-
-    def spy(self: httpx.Client, method: str, url: str, **kwargs: object) -> httpx.Response:
-        sent.append(kwargs.get("content") or b"")  # type: ignore[arg-type]
-        return original(self, method, url, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(httpx.Client, "request", spy)
+    sent_forms.clear()  # the manifest read: carekg's own, not a client's query
     store.answer(QueryJob("SELECT * WHERE { ?s ?p ?o } LIMIT 1", by_name("json"), None), 30)
-    assert sent and all(b"timeout=" not in body for body in sent)
-    assert all(b"default-graph-uri=" in body and b"named-graph-uri=" in body for body in sent)
+    assert sent_forms and all("timeout" not in form for form in sent_forms)
+    assert all("default-graph-uri" in form and "named-graph-uri" in form for form in sent_forms)
 
 
-def test_the_default_graph_goes_as_the_union_graph_and_named_graphs_only_with_a_graph_pattern(
-    remote_store: RemoteStore, builtin_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Virtuoso compiles each graph a dataset lists in about a millisecond: a query names the build's
-    union graph (and the inferred graph, which it leaves out), the named graphs only when it has
-    GRAPH; carekg's own reads name none."""
+@pytest.fixture
+def sent_forms(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, list[str]]]:
+    """The form fields of every request carekg's engine client sends while the test runs."""
     sent: list[dict[str, list[str]]] = []
     original = httpx.Client.request
 
@@ -260,29 +250,38 @@ def test_the_default_graph_goes_as_the_union_graph_and_named_graphs_only_with_a_
         return original(self, method, url, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(httpx.Client, "request", spy)
+    return sent
+
+
+def test_the_default_graph_goes_as_the_union_graph_and_named_graphs_only_with_a_graph_pattern(
+    remote_store: RemoteStore, builtin_store: EmbeddedStore, sent_forms: list[dict[str, list[str]]]
+) -> None:
+    """Virtuoso compiles each graph a dataset lists in about a millisecond: a query names the build's
+    union graph (and the inferred graph, which it leaves out), the named graphs only when it has
+    GRAPH; carekg's own reads name none."""
     manifest = remote_store.engine_manifest
     union = [manifest.union, *(manifest.graphs[g] for g in manifest.outside_union)]
     every = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o } # a new text"
     answered = remote_store.answer(QueryJob(every, by_name("json"), None), 30)
-    assert sent[-1]["default-graph-uri"] == union
-    assert sent[-1]["named-graph-uri"] == [NO_GRAPH]
+    assert sent_forms[-1]["default-graph-uri"] == union
+    assert sent_forms[-1]["named-graph-uri"] == [NO_GRAPH]
     assert json.loads(answered.body)["results"]["bindings"][0]["n"]["value"] == str(
         count(builtin_store)
     )
     by_graph = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } # a new text"
     answered = remote_store.answer(QueryJob(by_graph, by_name("json"), None), 30)
-    assert sent[-1]["default-graph-uri"] == union
-    assert set(sent[-1]["named-graph-uri"]) == {*manifest.graphs.values(), NO_GRAPH}
+    assert sent_forms[-1]["default-graph-uri"] == union
+    assert set(sent_forms[-1]["named-graph-uri"]) == {*manifest.graphs.values(), NO_GRAPH}
     rows = json.loads(answered.body)["results"]["bindings"]
     assert sorted(r["g"]["value"] for r in rows) == sorted(builtin_store.named_graphs())
-    sent.clear()
+    sent_forms.clear()
     fresh = RemoteStore(remote_store.store_dir, remote_store.client, manifest)  # nothing remembered
     subject = ox.NamedNode("https://w3id.org/carekg/id/inspection/south-lanarkshire-2014")
     assert set(fresh.quads(subject=subject)) == set(builtin_store.quads(subject=subject))
     typed = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     assert set(fresh.quads(predicate=typed)) == set(builtin_store.quads(predicate=typed))
-    assert sent and all(
-        "default-graph-uri" not in form and "named-graph-uri" not in form for form in sent
+    assert sent_forms and all(
+        "default-graph-uri" not in form and "named-graph-uri" not in form for form in sent_forms
     )
 
 
@@ -291,19 +290,11 @@ def test_with_or_without_the_inferred_graph_the_default_graph_goes_as_the_union_
     remote_client: FlaskClient,
     remote_store: RemoteStore,
     client: FlaskClient,
-    monkeypatch: pytest.MonkeyPatch,
+    sent_forms: list[dict[str, list[str]]],
     path: str,
 ) -> None:
     """The union graph leaves the inferred graph out: /sparql sends it and the inferred graph,
     /sparql/asserted the union graph alone; both count what the embedded store counts."""
-    sent: list[dict[str, list[str]]] = []
-    original = httpx.Client.request
-
-    def spy(self: httpx.Client, method: str, url: str, **kwargs: object) -> httpx.Response:
-        sent.append(urllib.parse.parse_qs((kwargs.get("content") or b"").decode()))  # type: ignore[union-attr]
-        return original(self, method, url, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(httpx.Client, "request", spy)
     query = {"query": f"{COUNT_ALL} # {path}"}
     accept = {"Accept": "application/sparql-results+json"}
     over_engine = remote_client.get(path, query_string=query, headers=accept)
@@ -317,8 +308,8 @@ def test_with_or_without_the_inferred_graph_the_default_graph_goes_as_the_union_
     inferred = [manifest.graphs[g] for g in manifest.outside_union]
     assert len(inferred) == 1
     expected = [manifest.union] if path.endswith("asserted") else [manifest.union, *inferred]
-    assert sent[-1]["default-graph-uri"] == expected
-    assert sent[-1]["named-graph-uri"] == [NO_GRAPH]
+    assert sent_forms[-1]["default-graph-uri"] == expected
+    assert sent_forms[-1]["named-graph-uri"] == [NO_GRAPH]
 
 
 def test_a_manifest_naming_thousands_of_graphs_is_switched_by_the_graph_store_and_read_back(
